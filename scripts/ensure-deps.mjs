@@ -1,0 +1,15 @@
+// Installs npm dependencies on first run, so `npm start` / `npm test` work on a fresh clone.
+import { existsSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const needed = ['bun', 'hono', 'ioredis', '@duckdb/node-api'];
+const missing = needed.filter((p) => !existsSync(join(root, 'node_modules', p, 'package.json')));
+if (missing.length > 0) {
+  process.stderr.write(`skyscope: installing dependencies (missing: ${missing.join(', ')})...\n`);
+  // --foreground-scripts keeps npm's output readable; ci when a lockfile exists for reproducibility.
+  const cmd = existsSync(join(root, 'package-lock.json')) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
+  execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+}
