@@ -1,0 +1,319 @@
+// Watches one node: its connection, identity and capabilities, and the INFO and MEMORY STATS pollers.
+import { ReplyError } from 'ioredis';
+import { derived, families, metricDef, self, type MetricDef } from '../metrics/catalog.ts';
+import type { LatestValues } from '../metrics/latestValues.ts';
+import type { Logger } from '../log.ts';
+import { parseCapabilities, containerCommands, has, type Capabilities } from '../valkey/capabilities.ts';
+import { describeError, openConnection, rawCall, type NodeConnection } from '../valkey/connection.ts';
+import { parseInfo, serverIdentity, type InfoSections } from '../valkey/infoReply.ts';
+import { isByteStat, parseMemoryStats } from '../valkey/memoryStatsReply.ts';
+import type { Target } from '../valkey/target.ts';
+import { infoToReadings, replicasOf, formatAddress, type Reading } from './infoReadings.ts';
+import { Poller } from './poller.ts';
+import { RateTracker } from './rates.ts';
+import type { NodeEvent, NodeEventKind, Sample, SampleSink } from './sink.ts';
+
+export interface CollectorSettings {
+  infoIntervalMs: number;
+  memoryStatsIntervalMs: number;
+  topologyIntervalMs: number;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+export const defaultCollectorSettings: CollectorSettings = {
+  infoIntervalMs: 1000,
+  memoryStatsIntervalMs: 5000,
+  topologyIntervalMs: 10_000,
+  connectTimeoutMs: 3000,
+  commandTimeoutMs: 3000,
+};
+
+export type NodeState = 'connecting' | 'up' | 'down';
+export type SourceName = 'info' | 'memory_stats';
+export type Role = 'primary' | 'replica' | 'unknown';
+
+export interface SourceStatus {
+  state: 'pending' | 'ok' | 'failing' | 'unsupported';
+  lastError?: string;
+  lastSuccess?: number;
+  consecutiveFailures: number;
+}
+
+/** What /api/nodes shows about a node. Never contains a password. */
+export interface NodeSnapshot {
+  address: string;
+  url: string;
+  clusterNodeId?: string;
+  role: Role;
+  primary?: string;
+  flavor?: 'valkey' | 'redis';
+  version?: string;
+  capabilities?: Capabilities;
+  state: NodeState;
+  since: number;
+  lastError?: string;
+  sources: Record<SourceName, SourceStatus>;
+}
+
+export interface NodeWatcherDeps {
+  sink: SampleSink;
+  latest: LatestValues;
+  log: Logger;
+  settings: CollectorSettings;
+  now?: () => number;
+  /** Called when the node's role or primary changes, or it goes down: the topology should be re-read. */
+  onTopologyHint?: (address: string, reason: string) => void;
+}
+
+export class NodeWatcher {
+  readonly address: string;
+  private conn: NodeConnection | undefined;
+  private connecting: Promise<NodeConnection> | undefined;
+  private readonly rates = new RateTracker();
+  private readonly pollers: Poller[];
+  private readonly now: () => number;
+  private runId: string | undefined;
+  private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0 };
+  private snap: NodeSnapshot;
+  private stopped = false;
+
+  constructor(
+    readonly target: Target,
+    private readonly deps: NodeWatcherDeps,
+    hint: { clusterNodeId?: string; role?: Role; primary?: string } = {},
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.address = formatAddress(target.host, target.port);
+    const pending = (): SourceStatus => ({ state: 'pending', consecutiveFailures: 0 });
+    this.snap = {
+      address: this.address,
+      url: target.display,
+      role: hint.role ?? 'unknown',
+      primary: hint.primary,
+      clusterNodeId: hint.clusterNodeId,
+      state: 'connecting',
+      since: this.now(),
+      sources: { info: pending(), memory_stats: pending() },
+    };
+    const s = deps.settings;
+    this.pollers = [
+      new Poller({ name: 'info', intervalMs: s.infoIntervalMs, run: () => this.pollInfo(), onError: (e) => this.sourceFailed('info', e) }),
+      new Poller({ name: 'memory_stats', intervalMs: s.memoryStatsIntervalMs, run: () => this.pollMemoryStats(), onError: (e) => this.sourceFailed('memory_stats', e) }),
+    ];
+  }
+
+  snapshot(): NodeSnapshot {
+    return structuredClone(this.snap);
+  }
+
+  /** Topology knowledge from the cluster (node id, role) before INFO has answered. */
+  applyTopology(hint: { clusterNodeId?: string; role?: Role; primary?: string }): void {
+    if (hint.clusterNodeId) this.snap.clusterNodeId = hint.clusterNodeId;
+    if (this.snap.role === 'unknown' && hint.role) this.snap.role = hint.role;
+  }
+
+  start(): void {
+    for (const p of this.pollers) p.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const p of this.pollers) p.stop();
+    this.dropConnection();
+  }
+
+  /** Poll INFO now (used right after a topology change so roles update without waiting). */
+  pollInfoNow(): Promise<void> {
+    return this.pollers[0]!.runNow();
+  }
+
+  private async connection(): Promise<NodeConnection> {
+    if (this.conn && this.conn.status === 'ready') return this.conn;
+    if (!this.connecting) {
+      this.dropConnection();
+      this.connecting = (async () => {
+        const conn = await openConnection(this.target, this.deps.settings);
+        if (this.stopped) {
+          conn.disconnect();
+          throw new Error('watcher stopped');
+        }
+        this.conn = conn;
+        await this.detectCapabilities(conn);
+        return conn;
+      })().finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    return this.connecting;
+  }
+
+  private dropConnection(): void {
+    this.conn?.disconnect();
+    this.conn = undefined;
+  }
+
+  /** COMMAND LIST may be denied by ACL; COMMAND INFO of the containers still tells most of what matters. */
+  private async detectCapabilities(conn: NodeConnection): Promise<void> {
+    const list = await rawCall(conn, ['COMMAND', 'LIST']).catch(() => undefined);
+    const info = await rawCall(conn, ['COMMAND', 'INFO', ...containerCommands]).catch(() => undefined);
+    if (list === undefined && info === undefined) return;
+    this.snap.capabilities = parseCapabilities(list, info);
+  }
+
+  private async pollInfo(): Promise<void> {
+    const started = this.now();
+    let text: string;
+    try {
+      const conn = await this.connection();
+      text = String(await rawCall(conn, ['INFO', 'everything']).catch(async (e) => {
+        // Servers before "INFO everything" existed answer a syntax error; "all" lacks only module sections.
+        if (e instanceof ReplyError && /syntax|wrong number/i.test(e.message)) return rawCall(conn, ['INFO', 'all']);
+        throw e;
+      }));
+    } catch (e) {
+      this.noteDown(e);
+      throw e;
+    }
+    const wallTs = this.now();
+    const info = parseInfo(text);
+    this.noteUp(wallTs);
+    this.noteIdentity(info, wallTs);
+    const serverTimeUsec = Number(info['server']?.['server_time_usec']);
+    const rateTs = Number.isFinite(serverTimeUsec) && serverTimeUsec > 0 ? serverTimeUsec / 1000 : wallTs;
+    const readings = infoToReadings(info);
+    const samples = this.rates.toSamples(this.address, readings, rateTs, wallTs);
+    const lag = this.replicationLag(info, wallTs);
+    samples.push(...lag);
+    const own = this.selfReadings('info', (wallTs - started) / 1000, 1);
+    for (const r of own) samples.push(toSample(this.address, r, wallTs));
+    this.sourceOk('info', wallTs);
+    this.deps.sink.appendSamples(samples);
+    // /metrics shows counters cumulatively (raw readings) and derived gauges as computed.
+    this.deps.latest.update(this.address, [...readings, ...own, ...entriesOf(samples.filter((s) => s.node === this.address && derivedNames.has(s.metric)))], wallTs);
+    this.deps.latest.forgetOlderThan(this.address, wallTs, (m) => m.source === 'info' || m.source === 'derived');
+    for (const s of lag) this.deps.latest.update(s.node, entriesOf([s]), wallTs);
+  }
+
+  private async pollMemoryStats(): Promise<void> {
+    if (this.snap.capabilities && !has(this.snap.capabilities, 'memory|stats')) {
+      this.snap.sources.memory_stats = { state: 'unsupported', consecutiveFailures: 0 };
+      return;
+    }
+    const started = this.now();
+    const conn = await this.connection();
+    const stats = parseMemoryStats(await rawCall(conn, ['MEMORY', 'STATS']));
+    const ts = this.now();
+    const readings: Reading[] = Object.entries(stats).map(([stat, value]) => ({
+      metric: isByteStat(stat) ? families.memoryStatsBytes : families.memoryStatsOther,
+      labels: { stat },
+      value,
+    }));
+    readings.push(...this.selfReadings('memory_stats', (ts - started) / 1000, undefined));
+    this.sourceOk('memory_stats', ts);
+    this.deps.sink.appendSamples(readings.filter((r) => r.metric.kind === 'gauge').map((r) => toSample(this.address, r, ts)));
+    this.deps.latest.update(this.address, readings, ts);
+    this.deps.latest.forgetOlderThan(this.address, ts, (m) => m.source === 'memory_stats');
+  }
+
+  /** Lag of each replica as this primary sees it; stamped on the replica's own address. */
+  private replicationLag(info: InfoSections, ts: number): Sample[] {
+    const { primaryOffset, replicas } = replicasOf(info);
+    const out: Sample[] = [];
+    if (primaryOffset === undefined) return out;
+    for (const r of replicas) {
+      out.push({ ts, node: r.address, metric: derived.replicationLagBytes.name, value: Math.max(0, primaryOffset - r.offset) });
+      if (r.lagSeconds !== undefined) out.push({ ts, node: r.address, metric: derived.replicationLagSeconds.name, value: r.lagSeconds });
+    }
+    return out;
+  }
+
+  private selfReadings(source: SourceName, durationSeconds: number, up: number | undefined): Reading[] {
+    const out: Reading[] = [{ metric: self.pollDuration, labels: { source }, value: durationSeconds }];
+    if (up !== undefined) out.push({ metric: self.up, value: up });
+    return out;
+  }
+
+  private noteIdentity(info: InfoSections, ts: number): void {
+    const { flavor, version } = serverIdentity(info);
+    this.snap.flavor = flavor;
+    this.snap.version = version;
+    const runId = info['server']?.['run_id'];
+    if (runId && this.runId && runId !== this.runId) {
+      this.rates.reset();
+      this.event('restart', ts, { previousRunId: this.runId, runId });
+    }
+    if (runId) this.runId = runId;
+    const repl = info['replication'] ?? {};
+    const role: Role = repl['role'] === 'master' ? 'primary' : repl['role'] === 'slave' ? 'replica' : 'unknown';
+    const primary = role === 'replica' && repl['master_host'] ? formatAddress(repl['master_host'], Number(repl['master_port'])) : undefined;
+    const before = { role: this.snap.role, primary: this.snap.primary };
+    if (before.role !== 'unknown' && (before.role !== role || before.primary !== primary)) {
+      this.event('role_change', ts, { from: before.role, to: role, previousPrimary: before.primary ?? null, primary: primary ?? null });
+      if (before.role === 'replica' && role === 'primary') this.event('failover', ts, { promoted: this.address, previousPrimary: before.primary ?? null });
+      this.deps.onTopologyHint?.(this.address, `role changed from ${before.role} to ${role}`);
+    }
+    this.snap.role = role;
+    this.snap.primary = primary;
+  }
+
+  private noteUp(ts: number): void {
+    if (this.snap.state === 'up') return;
+    const wasDown = this.snap.state === 'down';
+    this.event('node_up', ts, wasDown ? { downSeconds: Math.round((ts - this.snap.since) / 1000) } : {});
+    this.deps.log.info(`node ${this.address} is up${wasDown ? ` again after ${Math.round((ts - this.snap.since) / 1000)} s` : ''}`);
+    this.snap.state = 'up';
+    this.snap.since = ts;
+    this.snap.lastError = undefined;
+  }
+
+  /** A reply error (e.g. NOPERM) means the node answers; anything else means we cannot reach it. */
+  private noteDown(e: unknown): void {
+    if (e instanceof ReplyError && this.conn) return;
+    const ts = this.now();
+    const message = describeError(e);
+    this.dropConnection();
+    this.snap.lastError = message;
+    const upSample: Sample = { ts, node: this.address, metric: self.up.name, value: 0 };
+    this.deps.sink.appendSamples([upSample]);
+    this.deps.latest.update(this.address, [{ metric: self.up, value: 0 }], ts);
+    if (this.snap.state === 'down') return;
+    this.event('node_down', ts, { error: message });
+    this.deps.log.warn(`node ${this.address} is down: ${message}`);
+    this.snap.state = 'down';
+    this.snap.since = ts;
+    this.deps.onTopologyHint?.(this.address, 'node down');
+  }
+
+  private sourceOk(source: SourceName, ts: number): void {
+    this.snap.sources[source] = { state: 'ok', lastSuccess: ts, consecutiveFailures: 0 };
+  }
+
+  private sourceFailed(source: SourceName, e: unknown): void {
+    const status = this.snap.sources[source];
+    const message = describeError(e);
+    this.pollErrors[source]++;
+    this.deps.latest.update(this.address, [{ metric: self.pollErrors, labels: { source }, value: this.pollErrors[source] }], this.now());
+    if (status.state !== 'failing' || status.lastError !== message) {
+      // Only transitions are logged and recorded, so a node down for hours doesn't flood the log or the events table.
+      this.deps.log.warn(`node ${this.address}: ${source} poll failed: ${message}`);
+      if (source !== 'info' || this.snap.state === 'up') this.event('source_error', this.now(), { source, error: message });
+    }
+    this.snap.sources[source] = { ...status, state: 'failing', lastError: message, consecutiveFailures: status.consecutiveFailures + 1 };
+    if (this.snap.state === 'up' && source !== 'info') this.snap.lastError = `${source}: ${message}`;
+  }
+
+  private event(kind: NodeEventKind, ts: number, detail: Record<string, unknown>): void {
+    const e: NodeEvent = { ts, node: this.address, kind, detail };
+    this.deps.sink.appendEvents([e]);
+  }
+}
+
+function toSample(node: string, r: Reading, ts: number): Sample {
+  return r.labels ? { ts, node, metric: r.metric.name, labels: r.labels, value: r.value } : { ts, node, metric: r.metric.name, value: r.value };
+}
+
+const derivedNames = new Set<string>([...Object.values(derived)].map((d) => d.name));
+function entriesOf(samples: Sample[]): { metric: MetricDef; labels?: Record<string, string>; value: number }[] {
+  return samples.map((s) => ({ metric: metricDef(s.metric)!, labels: s.labels, value: s.value }));
+}

@@ -1,0 +1,65 @@
+// Opens one ioredis connection to one node, with Skyscope's own timeouts and no hidden retries or queues.
+import Redis from 'ioredis';
+import type { Target } from './target.ts';
+
+export interface ConnectionOptions {
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+export type NodeConnection = Redis;
+
+/**
+ * Reconnection is Skyscope's job (backoff with jitter, state recorded per node), so ioredis must not
+ * retry, queue commands while offline, or run its INFO ready check (one more command on every connect).
+ */
+export async function openConnection(target: Target, opts: ConnectionOptions): Promise<NodeConnection> {
+  const client = new Redis({
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    password: target.password,
+    db: target.db,
+    tls: target.tls
+      ? { ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key, rejectUnauthorized: !target.tls.insecure, servername: target.tls.servername ?? target.host }
+      : undefined,
+    connectionName: 'skyscope',
+    lazyConnect: true,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    reconnectOnError: () => false,
+    autoResubscribe: false,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: opts.connectTimeoutMs,
+    commandTimeout: opts.commandTimeoutMs,
+  });
+  // Without a listener ioredis prints unhandled 'error' events; failures surface through the awaited calls.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (e) {
+    client.disconnect();
+    throw e;
+  }
+  return client;
+}
+
+/** Sends a command as-is and returns the raw reply (no ioredis reply transformers). */
+export function rawCall(conn: NodeConnection, args: string[]): Promise<unknown> {
+  return conn.call(args[0]!, ...args.slice(1));
+}
+
+/** A short, password-free description of why a call failed, for logs, events and /api/nodes. */
+export function describeError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/WRONGPASS|invalid username-password/i.test(msg)) return `authentication failed: ${msg}`;
+  if (/NOAUTH/.test(msg)) return `authentication required (give user:password in the URL or SKYSCOPE_PASSWORD): ${msg}`;
+  if (/NOPERM/.test(msg)) return `permission denied by ACL: ${msg}`;
+  if (/ECONNREFUSED/.test(msg)) return `connection refused: ${msg}`;
+  if (/ETIMEDOUT|timed? ?out/i.test(msg)) return `timed out: ${msg}`;
+  if (/certificate|SSL|TLS|EPROTO|wrong version number/i.test(msg)) return `TLS error: ${msg}`;
+  if (/Connection is closed|ECONNRESET|EPIPE/.test(msg)) return `connection lost: ${msg}`;
+  return msg;
+}
