@@ -26,7 +26,7 @@ export function infoToReadings(info: InfoSections): Reading[] {
       const mapping = infoFieldMappings[field];
       if (mapping) {
         const value = mapping.map ? mapping.map[raw] : numericValue(raw);
-        if (value !== undefined) out.push({ metric: mapping.metric, value: value * (mapping.scale ?? 1) });
+        if (value !== undefined) out.push({ metric: mapping.metric, value: value / (mapping.divisor ?? 1) });
         continue;
       }
       if (skippedFields.has(field) || /^slave\d+$/.test(field)) continue;
@@ -48,22 +48,23 @@ function pushCommandStats(section: Record<string, string>, out: Reading[]): void
     const cmd = field.slice('cmdstat_'.length).toLowerCase();
     const kv = parseKeyValueList(raw);
     push(out, families.commandCalls, { cmd }, numericValue(kv['calls']));
-    push(out, families.commandDuration, { cmd }, scaled(numericValue(kv['usec']), 1e-6));
+    push(out, families.commandDuration, { cmd }, scaled(numericValue(kv['usec']), 1e6));
     push(out, families.commandRejected, { cmd }, numericValue(kv['rejected_calls']));
     push(out, families.commandFailed, { cmd }, numericValue(kv['failed_calls']));
   }
 }
 
-/** latency_percentiles_usec_get:p50=1.003,p99=2.007,p99.9=3.007 -> quantile labels 0.5, 0.99, 0.999. */
+/**
+ * latency_percentiles_usec_get:p50=1.003,p99=2.007,p99.9=3.007 -> percentile labels 50, 99, 99.9.
+ * Not "quantile": Prometheus reserves that label for summaries.
+ */
 function pushLatencyStats(section: Record<string, string>, out: Reading[]): void {
   for (const [field, raw] of Object.entries(section)) {
     if (!field.startsWith('latency_percentiles_usec_')) continue;
     const cmd = field.slice('latency_percentiles_usec_'.length).toLowerCase();
     for (const [p, v] of Object.entries(parseKeyValueList(raw))) {
-      if (!p.startsWith('p')) continue;
-      const q = Number(p.slice(1)) / 100;
-      if (!Number.isFinite(q)) continue;
-      push(out, families.commandLatency, { cmd, quantile: String(q) }, scaled(numericValue(v), 1e-6));
+      if (!p.startsWith('p') || !Number.isFinite(Number(p.slice(1)))) continue;
+      push(out, families.commandLatency, { cmd, percentile: p.slice(1) }, scaled(numericValue(v), 1e6));
     }
   }
 }
@@ -83,7 +84,7 @@ function pushKeyspace(section: Record<string, string>, out: Reading[]): void {
     const labels = { db: m[1]! };
     push(out, families.dbKeys, labels, numericValue(kv['keys']));
     push(out, families.dbKeysExpiring, labels, numericValue(kv['expires']));
-    push(out, families.dbAvgTtl, labels, scaled(numericValue(kv['avg_ttl']), 1e-3));
+    push(out, families.dbAvgTtl, labels, scaled(numericValue(kv['avg_ttl']), 1e3));
   }
 }
 
@@ -91,8 +92,9 @@ function push(out: Reading[], metric: MetricDef, labels: Record<string, string>,
   if (value !== undefined) out.push({ metric, labels, value });
 }
 
-function scaled(v: number | undefined, factor: number): number | undefined {
-  return v === undefined ? undefined : v * factor;
+/** Division, not multiplication by 1e-6: 1.003 / 1e6 prints as 0.000001003, not 0.0000010029999999999998. */
+function scaled(v: number | undefined, divisor: number): number | undefined {
+  return v === undefined ? undefined : v / divisor;
 }
 
 /** Replicas as their primary sees them (slaveN lines), for replication lag. */

@@ -41,19 +41,19 @@ function def(name: string, kind: MetricKind, unit: MetricUnit, source: MetricSou
 }
 
 /**
- * How an INFO field maps to a catalog metric. `scale` converts to base units (usec -> seconds);
+ * How an INFO field maps to a catalog metric. `divisor` converts to base units (usec -> seconds);
  * `map` turns a textual value into a number (e.g. master_link_status:up -> 1).
  */
 export interface InfoFieldMapping {
   metric: MetricDef;
-  scale?: number;
+  divisor?: number;
   map?: Record<string, number>;
 }
 
 export const infoFieldMappings: Record<string, InfoFieldMapping> = {};
-function info(field: string, name: string, kind: MetricKind, unit: MetricUnit, help: string, extra: Partial<MetricDef> & { scale?: number; map?: Record<string, number> } = {}): void {
-  const { scale, map, ...rest } = extra;
-  infoFieldMappings[field] = { metric: def(name, kind, unit, 'info', help, rest), scale, map };
+function info(field: string, name: string, kind: MetricKind, unit: MetricUnit, help: string, extra: Partial<MetricDef> & { divisor?: number; map?: Record<string, number> } = {}): void {
+  const { divisor, map, ...rest } = extra;
+  infoFieldMappings[field] = { metric: def(name, kind, unit, 'info', help, rest), divisor, map };
 }
 
 // --- The ones operators look at first (derived from INFO across two polls, or from several fields).
@@ -108,13 +108,13 @@ info('total_net_repl_output_bytes', 'valkey_net_repl_output_bytes_total', 'count
 info('expired_keys', 'valkey_expired_keys_total', 'counter', 'keys', 'Keys expired; as a series, expirations per second.', { key: true });
 info('evicted_keys', 'valkey_evicted_keys_total', 'counter', 'keys', 'Keys evicted because of maxmemory; as a series, evictions per second.', { key: true });
 info('evicted_clients', 'valkey_evicted_clients_total', 'counter', 'clients', 'Clients evicted because of maxmemory-clients.');
-info('expired_stale_perc', 'valkey_expired_stale_ratio', 'gauge', 'ratio', 'Estimated share of keys that are expired but not yet reclaimed.', { scale: 0.01 });
+info('expired_stale_perc', 'valkey_expired_stale_ratio', 'gauge', 'ratio', 'Estimated share of keys that are expired but not yet reclaimed.', { divisor: 100 });
 info('keyspace_hits', 'valkey_keyspace_hits_total', 'counter', 'keys', 'Successful key lookups.');
 info('keyspace_misses', 'valkey_keyspace_misses_total', 'counter', 'keys', 'Failed key lookups.');
 info('pubsub_channels', 'valkey_pubsub_channels', 'gauge', 'count', 'Pub/sub channels with subscribers.');
 info('pubsub_patterns', 'valkey_pubsub_patterns', 'gauge', 'count', 'Pub/sub pattern subscriptions.');
 info('pubsubshard_channels', 'valkey_pubsub_shard_channels', 'gauge', 'count', 'Sharded pub/sub channels.');
-info('latest_fork_usec', 'valkey_latest_fork_seconds', 'gauge', 'seconds', 'Duration of the latest fork.', { scale: 1e-6 });
+info('latest_fork_usec', 'valkey_latest_fork_seconds', 'gauge', 'seconds', 'Duration of the latest fork.', { divisor: 1e6 });
 info('total_forks', 'valkey_forks_total', 'counter', 'count', 'Forks (BGSAVE, BGREWRITEAOF, full syncs).');
 info('sync_full', 'valkey_sync_full_total', 'counter', 'count', 'Full resynchronisations with replicas.');
 info('sync_partial_ok', 'valkey_sync_partial_ok_total', 'counter', 'count', 'Accepted partial resynchronisations.');
@@ -126,8 +126,8 @@ info('io_threaded_reads_processed', 'valkey_io_threaded_reads_processed_total', 
 info('io_threaded_writes_processed', 'valkey_io_threaded_writes_processed_total', 'counter', 'count', 'Writes handled by I/O threads.');
 info('client_query_buffer_limit_disconnections', 'valkey_client_query_buffer_limit_disconnections_total', 'counter', 'connections', 'Clients disconnected for exceeding the query buffer limit.');
 info('client_output_buffer_limit_disconnections', 'valkey_client_output_buffer_limit_disconnections_total', 'counter', 'connections', 'Clients disconnected for exceeding the output buffer limit.');
-info('total_active_defrag_time', 'valkey_active_defrag_seconds_total', 'counter', 'seconds', 'Time spent in active defragmentation.', { scale: 1e-3 });
-info('total_eviction_exceeded_time', 'valkey_eviction_exceeded_seconds_total', 'counter', 'seconds', 'Time used_memory was above maxmemory.', { scale: 1e-3 });
+info('total_active_defrag_time', 'valkey_active_defrag_seconds_total', 'counter', 'seconds', 'Time spent in active defragmentation.', { divisor: 1e3 });
+info('total_eviction_exceeded_time', 'valkey_eviction_exceeded_seconds_total', 'counter', 'seconds', 'Time used_memory was above maxmemory.', { divisor: 1e3 });
 info('acl_access_denied_auth', 'valkey_acl_access_denied_auth_total', 'counter', 'count', 'Authentication failures.');
 info('acl_access_denied_cmd', 'valkey_acl_access_denied_cmd_total', 'counter', 'count', 'Commands refused by ACL.');
 info('acl_access_denied_key', 'valkey_acl_access_denied_key_total', 'counter', 'count', 'Key accesses refused by ACL.');
@@ -172,7 +172,7 @@ export const families = {
   commandDuration: def('valkey_command_duration_seconds_total', 'counter', 'seconds', 'info', 'Time spent executing the command (commandstats usec).', { labels: ['cmd'] }),
   commandRejected: def('valkey_command_rejected_calls_total', 'counter', 'calls', 'info', 'Calls refused before execution (ACL, OOM, wrong arity, ...).', { labels: ['cmd'] }),
   commandFailed: def('valkey_command_failed_calls_total', 'counter', 'calls', 'info', 'Calls that ran and returned an error.', { labels: ['cmd'] }),
-  commandLatency: def('valkey_command_latency_seconds', 'gauge', 'seconds', 'info', 'Latency percentile of the command since the stats were reset (latencystats).', { labels: ['cmd', 'quantile'] }),
+  commandLatency: def('valkey_command_latency_seconds', 'gauge', 'seconds', 'info', 'Latency percentile of the command since the stats were reset (latencystats); percentile label as the server names it, e.g. 99.9.', { labels: ['cmd', 'percentile'] }),
   errors: def('valkey_errors_total', 'counter', 'errors', 'info', 'Error replies by error prefix (errorstats).', { labels: ['error'] }),
   dbKeys: def('valkey_db_keys', 'gauge', 'keys', 'info', 'Keys in the database (keyspace).', { labels: ['db'], key: true }),
   dbKeysExpiring: def('valkey_db_keys_expiring', 'gauge', 'keys', 'info', 'Keys with a TTL in the database.', { labels: ['db'] }),
@@ -188,6 +188,8 @@ export const self = {
   up: def('skyscope_node_up', 'gauge', 'boolean', 'skyscope', '1 when the last INFO poll of the node succeeded.', { key: true }),
   pollDuration: def('skyscope_poll_duration_seconds', 'gauge', 'seconds', 'skyscope', 'Round trip of the last poll of a source.', { labels: ['source'] }),
   pollErrors: def('skyscope_poll_errors_total', 'counter', 'errors', 'skyscope', 'Failed polls of a source.', { labels: ['source'] }),
+  /** Only on /metrics (not stored): identity as labels, value 1, the usual Prometheus info-metric pattern. */
+  nodeInfo: def('valkey_node_info', 'gauge', 'count', 'skyscope', 'Always 1; labels tell the flavor, version and role of the node.', { labels: ['flavor', 'version', 'role'] }),
 };
 
 export const catalog: readonly MetricDef[] = defs;

@@ -7,7 +7,7 @@
 export type Capabilities = string[];
 
 /** Container commands whose subcommands matter to Skyscope; COMMAND INFO lists their subcommands. */
-export const containerCommands = ['cluster', 'memory', 'latency', 'commandlog', 'slowlog', 'hotkeys', 'object', 'config', 'client', 'command'];
+export const containerCommands = ['cluster', 'memory', 'latency', 'commandlog', 'slowlog', 'hotkeys', 'object'];
 
 /** Top-level commands worth reporting even though they have no subcommands. */
 const interesting = new Set(['clusterscan', 'scan', 'monitor', 'info', 'hello', 'acl', 'debug', 'json.get', 'ft.info']);

@@ -1,0 +1,170 @@
+// The Hono app: /api routes, the live stream, Prometheus /metrics and the UI; the only code that speaks HTTP.
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { Sample, NodeEvent } from '../collect/sink.ts';
+import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
+import type { TargetStatus } from '../collect/monitor.ts';
+import { catalog, metricDef } from '../metrics/catalog.ts';
+import type { LatestValues } from '../metrics/latestValues.ts';
+import type { LiveHub } from '../metrics/liveHub.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/types.ts';
+import { ApiError, badParam, errorResponse } from './errors.ts';
+import { parseEnum, parseLimit, parseSelector, parseStep, parseTime } from './params.ts';
+import { renderPrometheus } from './prometheusText.ts';
+import { securityMiddleware } from './security.ts';
+
+export interface AppDeps {
+  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats'>;
+  monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[] };
+  latest: LatestValues;
+  live: LiveHub;
+  server: { host: string; port: number; token?: string; headless: boolean; readOnly: boolean; infoIntervalMs: number };
+  version: string;
+  startedAt: number;
+  log: Logger;
+  now?: () => number;
+  /** Serves UI files; absent in --headless mode. */
+  ui?: (path: string) => Response | undefined;
+  /** How often the live stream sends a keep-alive comment. */
+  heartbeatMs?: number;
+}
+
+const maxBuckets = 20_000;
+const sqlRowLimit = 10_000;
+const sqlTimeoutMs = 10_000;
+
+export function createApp(deps: AppDeps): Hono {
+  const now = deps.now ?? Date.now;
+  const app = new Hono();
+  app.onError((e, c) => errorResponse(c, e, deps.log.error));
+  app.use('*', securityMiddleware(deps.server));
+
+  app.get('/api/health', (c) => {
+    const nodes = deps.monitor.nodes();
+    return c.json({
+      status: 'ok',
+      version: deps.version,
+      db: deps.store.stats(),
+      nodes: { total: nodes.length, up: nodes.filter((n) => n.state === 'up').length, down: nodes.filter((n) => n.state === 'down').length },
+      readOnly: deps.server.readOnly,
+      uptimeSeconds: Math.round((now() - deps.startedAt) / 1000),
+    });
+  });
+
+  app.get('/api/nodes', (c) =>
+    c.json({
+      nodes: deps.monitor.nodes().map((n) => ({ id: n.address, ...n })),
+      targets: deps.monitor.targets(),
+    }),
+  );
+
+  app.get('/api/metrics', (c) =>
+    c.json({
+      metrics: catalog.map((d) => ({ name: d.name, unit: d.unit, kind: d.kind, description: d.help, labels: d.labels ?? [], source: d.source, key: d.key ?? false, stored: d.name !== 'valkey_node_info' })),
+    }),
+  );
+
+  app.get('/api/series', async (c) => {
+    const q = c.req.query();
+    const { metric, labels } = parseSelector('metric', q['metric']);
+    if (!metricDef(metric)) throw badParam('metric', `unknown metric "${metric}" (see /api/metrics)`);
+    const t = now();
+    const to = parseTime('to', q['to'], t, t);
+    const from = parseTime('from', q['from'], to - 3_600_000, t);
+    if (from >= to) throw badParam('from', 'must be before to');
+    const step = parseStep('step', q['step']) ?? Math.max(deps.server.infoIntervalMs, Math.ceil((to - from) / 1000 / 1000) * 1000);
+    if ((to - from) / step > maxBuckets) throw badParam('step', `too small for this range: at most ${maxBuckets} buckets`);
+    const agg = parseEnum('agg', q['agg'], ['avg', 'max', 'min', 'last'] as const, 'avg')!;
+    const combine = parseEnum('combine', q['combine'], ['sum', 'avg', 'max', 'min'] as const, undefined);
+    const nodeParam = q['node'] ?? 'all';
+    const nodes = nodeParam === 'all' ? ('all' as const) : nodeParam.split(',').filter(Boolean);
+    if (nodes !== 'all' && nodes.length === 0) throw badParam('node', 'give "all" or one or more node addresses separated by commas');
+    const result = await deps.store.series({ metric, labels, nodes, from, to, step, agg, combine });
+    return c.json({ metric, unit: metricDef(metric)!.unit, kind: metricDef(metric)!.kind, ...result });
+  });
+
+  app.get('/api/events', async (c) => {
+    const q = c.req.query();
+    const t = now();
+    const to = parseTime('to', q['to'], t, t);
+    const from = parseTime('from', q['from'], to - 86_400_000, t);
+    if (from > to) throw badParam('from', 'must not be after to');
+    const limit = parseLimit('limit', q['limit'], 1000, 100_000);
+    const events = await deps.store.events({ from, to, node: q['node'] || undefined, limit });
+    return c.json({ events: events.map((e) => ({ ...e, ts: e.ts / 1000 })) });
+  });
+
+  app.post('/api/sql', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw badParam('body', 'must be JSON like {"sql": "SELECT ..."}');
+    }
+    const sql = (body as { sql?: unknown } | null)?.sql;
+    if (typeof sql !== 'string' || sql.trim() === '') throw badParam('sql', 'is required: a single read-only statement');
+    const started = performance.now();
+    const result = await deps.store.sql(sql, { rowLimit: sqlRowLimit, timeoutMs: sqlTimeoutMs });
+    return c.json({ ...result, rowLimit: sqlRowLimit, elapsedMs: Math.round(performance.now() - started) });
+  });
+
+  app.get('/api/live', (c) => {
+    const q = c.req.query();
+    const metrics = q['metric'] ? new Set(q['metric'].split(',')) : undefined;
+    for (const m of metrics ?? []) if (!metricDef(m)) throw badParam('metric', `unknown metric "${m}"`);
+    const nodes = q['node'] && q['node'] !== 'all' ? new Set(q['node'].split(',')) : undefined;
+    return streamSSE(c, async (stream) => {
+      const queue: { event: string; data: string }[] = [];
+      let wake: (() => void) | undefined;
+      const push = (event: string, data: unknown) => {
+        // A slow browser must not grow memory without bound: keep the newest messages.
+        if (queue.length > 1000) queue.splice(0, queue.length - 1000);
+        queue.push({ event, data: JSON.stringify(data) });
+        wake?.();
+      };
+      const unsubscribe = deps.live.subscribe({
+        filter: { metrics, nodes },
+        onSamples: (s: Sample[]) => push('samples', s.map((x) => ({ ts: x.ts / 1000, node: x.node, metric: x.metric, labels: x.labels ?? {}, value: x.value }))),
+        onEvents: (e: NodeEvent[]) => push('events', e.map((x) => ({ ...x, ts: x.ts / 1000 }))),
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ version: deps.version, nodes: deps.monitor.nodes().map((n) => n.address) }) });
+      const heartbeat = setInterval(() => push('ping', { ts: now() / 1000 }), deps.heartbeatMs ?? 5000);
+      try {
+        while (!stream.aborted) {
+          while (queue.length > 0 && !stream.aborted) await stream.writeSSE(queue.shift()!);
+          await new Promise<void>((r) => (wake = r));
+          wake = undefined;
+        }
+      } finally {
+        clearInterval(heartbeat);
+        unsubscribe();
+      }
+    });
+  });
+
+  app.get('/metrics', (c) => {
+    const body = renderPrometheus(
+      deps.latest,
+      deps.monitor.nodes().map((n) => ({ address: n.address, flavor: n.flavor, version: n.version, role: n.role })),
+    );
+    return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+
+  app.all('/api/*', () => {
+    throw new ApiError(404, 'not_found', 'no such API route');
+  });
+
+  app.get('*', (c) => {
+    if (!deps.ui) throw new ApiError(404, 'not_found', 'running --headless: the UI is off; the API is under /api');
+    const res = deps.ui(c.req.path);
+    if (!res) throw new ApiError(404, 'not_found', `no such page: ${c.req.path}`);
+    return res;
+  });
+
+  return app;
+}
