@@ -28,6 +28,8 @@ export interface AppDeps {
   ui?: (path: string) => Response | undefined;
   /** How often the live stream sends a keep-alive comment. */
   heartbeatMs?: number;
+  /** The port actually bound (when 0 was asked for), for the Host check. */
+  portRef?: () => number | undefined;
 }
 
 const maxBuckets = 20_000;
@@ -38,7 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   const now = deps.now ?? Date.now;
   const app = new Hono();
   app.onError((e, c) => errorResponse(c, e, deps.log.error));
-  app.use('*', securityMiddleware(deps.server));
+  app.use('*', securityMiddleware({ ...deps.server, port: () => deps.portRef?.() ?? deps.server.port }));
 
   app.get('/api/health', (c) => {
     const nodes = deps.monitor.nodes();

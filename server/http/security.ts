@@ -6,7 +6,8 @@ import { ApiError } from './errors.ts';
 export interface SecurityOptions {
   /** Bound address from --host. */
   host: string;
-  port: number;
+  /** A function because the port is known only once the server listens (port 0 asks for any free one). */
+  port: () => number;
   /** Required on every /api and /metrics request when set. */
   token?: string;
 }
@@ -21,16 +22,18 @@ export function isLoopback(host: string): boolean {
 function allowedHosts(o: SecurityOptions): Set<string> | undefined {
   // Bound to a non-loopback address, any name may reach us; the token is the guard then.
   if (!isLoopback(o.host)) return undefined;
+  const port = o.port();
   const names = new Set([...loopbackNames.filter((n) => n !== '::1'), o.host.includes(':') ? `[${o.host}]` : o.host]);
-  return new Set([...names].flatMap((n) => [`${n}:${o.port}`, ...(o.port === 80 ? [n] : [])]));
+  return new Set([...names].flatMap((n) => [`${n}:${port}`, ...(port === 80 ? [n] : [])]));
 }
 
 export function securityMiddleware(o: SecurityOptions): MiddlewareHandler {
-  const hosts = allowedHosts(o);
+  let hosts: Set<string> | undefined;
   return async (c, next) => {
+    hosts ??= allowedHosts(o);
     const host = c.req.header('host') ?? '';
     if (hosts && !hosts.has(host.toLowerCase())) {
-      throw new ApiError(403, 'forbidden_host', `Host "${host}" is not this server's address; open http://${o.host}:${o.port}/ instead`);
+      throw new ApiError(403, 'forbidden_host', `Host "${host}" is not this server's address; open http://${o.host}:${o.port()}/ instead`);
     }
     const method = c.req.method;
     const streaming = c.req.path === '/api/live' || c.req.header('upgrade')?.toLowerCase() === 'websocket';

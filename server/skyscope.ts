@@ -1,0 +1,110 @@
+// Starts a whole Skyscope (store, collector, HTTP server) from a Config; main.ts and the tests share this wiring.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pkg from '../package.json' with { type: 'json' };
+import { Monitor } from './collect/monitor.ts';
+import { defaultCollectorSettings, type CollectorSettings, type NodeSnapshot } from './collect/nodeWatcher.ts';
+import type { Config } from './config.ts';
+import { createApp } from './http/app.ts';
+import { isLoopback } from './http/security.ts';
+import { uiFromDirectory } from './http/uiAssets.ts';
+import type { Logger } from './log.ts';
+import { LatestValues } from './metrics/latestValues.ts';
+import { fanOut, LiveHub } from './metrics/liveHub.ts';
+import { openStore } from './store/store.ts';
+import type { NodeRecord, Store } from './store/types.ts';
+
+export const version: string = pkg.version;
+
+export interface Skyscope {
+  /** The address to open, e.g. http://127.0.0.1:8379/ (the real port when 0 was asked for). */
+  url: string;
+  port: number;
+  /** Set when a token guards the API (generated when bound beyond loopback and none was given). */
+  token?: string;
+  store: Store;
+  monitor: Monitor;
+  /** Stops collecting, flushes and closes the DuckDB file. */
+  stop(): Promise<void>;
+}
+
+export class StartError extends Error {}
+
+export async function startSkyscope(cfg: Readonly<Config>, log: Logger, overrides: Partial<CollectorSettings> = {}): Promise<Skyscope> {
+  const startedAt = Date.now();
+  let store: Store;
+  try {
+    store = await openStore({ path: cfg.db, retentionMs: cfg.retentionMs, log: (m: string) => log.info(m) });
+  } catch (e) {
+    throw new StartError(`cannot open ${cfg.db}: ${(e as Error).message}`);
+  }
+  const latest = new LatestValues();
+  const live = new LiveHub();
+  const monitor = new Monitor(cfg.targets, {
+    sink: fanOut(store, live),
+    latest,
+    log,
+    settings: {
+      ...defaultCollectorSettings,
+      infoIntervalMs: cfg.intervals.info,
+      memoryStatsIntervalMs: cfg.intervals.memory_stats,
+      topologyIntervalMs: cfg.intervals.topology,
+      ...overrides,
+    },
+  });
+  // Not bound to loopback means anyone on the network can connect: require a token then.
+  const token = cfg.token ?? (isLoopback(cfg.host) ? undefined : randomBytes(18).toString('base64url'));
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    const app = createApp({
+      store,
+      monitor,
+      latest,
+      live,
+      server: { host: cfg.host, port: cfg.port, token, headless: cfg.headless, readOnly: cfg.readOnly, infoIntervalMs: cfg.intervals.info },
+      version,
+      startedAt,
+      log,
+      ui: cfg.headless ? undefined : uiFromDirectory(join(import.meta.dir, '..', 'ui')),
+      portRef: () => server.port,
+    });
+    // idleTimeout is raised because the live stream stays open; it sends a keep-alive every 5 s.
+    server = Bun.serve({ hostname: cfg.host, port: cfg.port, fetch: app.fetch, idleTimeout: 30 });
+  } catch (e) {
+    await store.close();
+    throw new StartError(`cannot listen on ${cfg.host}:${cfg.port}: ${(e as Error).message}`);
+  }
+  const port = server.port!;
+  const hostText = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+  log.info(`skyscope ${version}: history in ${cfg.db}; watching ${cfg.targets.map((t) => t.display).join(', ')}`);
+
+  const recordNodes = () => monitor.nodes().forEach((n) => store.recordNode(nodeRecord(n)));
+  const started = monitor.start().then(recordNodes);
+  const recorder = setInterval(recordNodes, cfg.intervals.topology);
+  return {
+    url: `http://${hostText}:${port}/`,
+    port,
+    token,
+    store,
+    monitor,
+    async stop() {
+      clearInterval(recorder);
+      await started.catch(() => {});
+      await monitor.stop();
+      recordNodes();
+      server.stop(true);
+      await store.close();
+    },
+  };
+}
+
+function nodeRecord(n: NodeSnapshot): NodeRecord {
+  return {
+    address: n.address,
+    clusterNodeId: n.clusterNodeId ?? null,
+    role: n.role === 'unknown' ? null : n.role,
+    primaryAddress: n.primary ?? null,
+    flavor: n.flavor ?? null,
+    version: n.version ?? null,
+  };
+}

@@ -1,0 +1,74 @@
+// Runs a whole Skyscope in the test process against real servers, with a temp DuckDB file and a captured log.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
+import { startSkyscope, type Skyscope } from '../../server/skyscope.ts';
+
+export interface TestSkyscope extends Skyscope {
+  dir: string;
+  dbPath: string;
+  /** Every log line written so far. */
+  logLines: string[];
+  /** GET (or other method) on the API, parsed as JSON, with the status. */
+  api<T = any>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  text(path: string): Promise<{ status: number; body: string }>;
+  /** Stops Skyscope and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+/** Fast intervals so tests see several polls within a second or two. */
+export const fastIntervals = ['--interval', '200ms', '--interval', 'memory_stats=400ms', '--interval', 'topology=1s'];
+
+export async function startTestSkyscope(targets: string[], extraArgs: string[] = [], env: Record<string, string> = {}): Promise<TestSkyscope> {
+  const dir = mkdtempSync(join(tmpdir(), 'skyscope-it-'));
+  const dbPath = join(dir, 'skyscope.duckdb');
+  const cfg = loadConfig([...targets, '--db', dbPath, '--port', '0', '--headless', ...fastIntervals, ...extraArgs], env);
+  const logLines: string[] = [];
+  const log = createLogger('debug', (l) => logLines.push(l));
+  const sky = await startSkyscope(cfg, log, { connectTimeoutMs: 1000, commandTimeoutMs: 1000 });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await sky.stop();
+  };
+  const base = sky.url.replace(/\/$/, '');
+  return {
+    ...sky,
+    dir,
+    dbPath,
+    logLines,
+    async api(path, init) {
+      const res = await fetch(base + path, init);
+      return { status: res.status, body: await res.json() };
+    },
+    async text(path) {
+      const res = await fetch(base + path);
+      return { status: res.status, body: await res.text() };
+    },
+    stop,
+    async dispose() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until check returns a truthy value; fails with the last value's description after timeoutMs. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as T;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await Bun.sleep(everyMs);
+  }
+}
