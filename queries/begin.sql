@@ -1,0 +1,2 @@
+-- Starts a read-write transaction (migrations, rollups, compaction).
+BEGIN TRANSACTION;

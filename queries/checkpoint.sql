@@ -1,0 +1,2 @@
+-- Writes the WAL into the database file (on close, so the next open has nothing to replay).
+CHECKPOINT;

@@ -1,0 +1,4 @@
+-- The node dictionary, loaded once at open.
+SELECT node_id, address
+FROM nodes
+ORDER BY node_id;

@@ -1,0 +1,3 @@
+-- Drops 1-minute rollups before $before (a whole hour).
+DELETE FROM samples_1m
+WHERE ts < $before;

@@ -1,0 +1,39 @@
+import { describe, expect, test } from 'bun:test';
+import { createLane, createPool } from './lanes.ts';
+
+describe('lane', () => {
+  test('runs jobs one at a time in call order, past failures', async () => {
+    const lane = createLane();
+    const seen: string[] = [];
+    const job = (name: string, ms: number, fail = false) =>
+      lane(async () => {
+        seen.push(`start ${name}`);
+        await Bun.sleep(ms);
+        seen.push(`end ${name}`);
+        if (fail) throw new Error(name);
+      });
+    const results = await Promise.allSettled([job('a', 20, true), job('b', 1), job('c', 1)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(seen).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+  });
+});
+
+describe('pool', () => {
+  test('never lends one resource to two jobs at once', async () => {
+    const pool = createPool(['x', 'y']);
+    const busy = new Set<string>();
+    let maxBusy = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        pool.use(async (r) => {
+          expect(busy.has(r)).toBe(false);
+          busy.add(r);
+          maxBusy = Math.max(maxBusy, busy.size);
+          await Bun.sleep(5);
+          busy.delete(r);
+        }),
+      ),
+    );
+    expect(maxBusy).toBe(2);
+  });
+});

@@ -1,0 +1,38 @@
+// Serializes async work per DuckDB connection (a connection runs one statement at a time) and bounds concurrency.
+
+/** Runs jobs one after another, in call order; a failed job does not stop the next. */
+export type Lane = <T>(job: () => Promise<T>) => Promise<T>;
+
+export function createLane(): Lane {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(job: () => Promise<T>): Promise<T> => {
+    const result = tail.then(job);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
+/** Lends each job one of a fixed set of resources, waiting when all are busy. */
+export interface Pool<R> {
+  use<T>(job: (resource: R) => Promise<T>): Promise<T>;
+}
+
+export function createPool<R>(resources: R[]): Pool<R> {
+  const idle = [...resources];
+  const waiting: ((resource: R) => void)[] = [];
+  const release = (resource: R) => {
+    const next = waiting.shift();
+    if (next) next(resource);
+    else idle.push(resource);
+  };
+  return {
+    async use(job) {
+      const resource = idle.pop() ?? (await new Promise<R>((resolve) => waiting.push(resolve)));
+      try {
+        return await job(resource);
+      } finally {
+        release(resource);
+      }
+    },
+  };
+}

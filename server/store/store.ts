@@ -1,0 +1,182 @@
+// openStore(): opens and migrates the DuckDB file and wires ingest, maintenance and queries onto their own connections.
+import { DuckDBInstance, DuckDBMapValue, VARCHAR } from '@duckdb/node-api';
+import type { NodeEvent, Sample } from '../collect/sink.ts';
+import { namedQueries, tsParam, type NamedQueries } from './db.ts';
+import { Dictionary, type MetricEntry } from './dictionary.ts';
+import { StoreQueryError } from './errors.ts';
+import { Ingest } from './ingest.ts';
+import { dayMs, dropExpired, loadWatermarks, rollUp, type Watermarks } from './maintain.ts';
+import { migrate } from './migrate.ts';
+import { createLane, createPool } from './lanes.ts';
+import { queriesFromDir, type QueryTexts } from './queries.ts';
+import { planSeries, runSeries } from './series.ts';
+import type { EventsQuery, NodeRecord, SeriesKey, SeriesQuery, Store, StoreOptions, StoredEvent } from './types.ts';
+import { runUserSql } from './userSql.ts';
+
+const defaultRetentionMs = 7 * dayMs;
+const readConnections = 2;
+const userQuerySlots = 2;
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? (() => {});
+  const queries = opts.queries ?? queriesFromDir();
+  const retentionMs = opts.retentionMs ?? defaultRetentionMs;
+  const rawRetentionMs = opts.rawRetentionMs ?? Math.min(retentionMs, dayMs);
+  const flushIntervalMs = opts.flushIntervalMs ?? 1000;
+  const maintainIntervalMs = opts.maintainIntervalMs ?? 60_000;
+
+  // The store reads its SQL through Bun, so DuckDB itself never needs files other than its own:
+  // with external access off, user SQL cannot read, write or attach anything else, nor load extensions.
+  const instance = await DuckDBInstance.create(opts.path, {
+    enable_external_access: 'false',
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    lock_configuration: 'true',
+  });
+  const connect = async (): Promise<NamedQueries> => namedQueries(await instance.connect(), queries);
+  const writer = await connect();
+  try {
+    const applied = await migrate(writer, queries, now());
+    if (applied.length > 0) log(`store: applied migrations ${applied.join(', ')}`);
+  } catch (err) {
+    writer.conn.closeSync();
+    instance.closeSync();
+    throw err;
+  }
+  const maintainer = await connect();
+  const readers = await Promise.all(Array.from({ length: readConnections }, connect));
+
+  const dict = new Dictionary();
+  dict.load(
+    (await writer.read('nodes_load')).getRows().map(([id, address]) => ({ id: Number(id), address: String(address) })),
+    (await writer.read('metrics_load')).getRows().map(([id, name, canonical, map]) => metricEntry(id, name, canonical, map)),
+    (await writer.read('series_load')).getRows().map(([nodeId, metricId]) => [Number(nodeId), Number(metricId)]),
+  );
+  const stored = await loadWatermarks(writer);
+  // Before the first maintain() there are no rollups: epoch watermarks send every query to raw.
+  let marks: Watermarks = { rollup_1m: 0, rollup_1h: 0, compact_1m: 0, ...stored };
+
+  const writeLane = createLane();
+  const maintainLane = createLane();
+  const readPool = createPool(readers);
+  const userSlots = createPool(Array.from({ length: userQuerySlots }, (_, i) => i));
+  let closing: Promise<void> | null = null;
+  let flushSoon: ReturnType<typeof setTimeout> | null = null;
+
+  const flush = (): Promise<void> => writeLane(() => ingest.flush());
+  const flushQuietly = () => {
+    flush().catch((err) => log(`store: flush failed: ${errorText(err)}`));
+  };
+  const ingest = new Ingest(writer, dict, now, log, () => {
+    flushSoon ??= setTimeout(() => {
+      flushSoon = null;
+      flushQuietly();
+    }, 0);
+  });
+
+  const maintain = (): Promise<void> =>
+    maintainLane(async () => {
+      await flush();
+      const o = { db: maintainer, now: now(), retentionMs, rawRetentionMs, graceMs: 2 * flushIntervalMs + 5000 };
+      marks = await rollUp(o);
+      await dropExpired(o, marks);
+    });
+
+  const flushTimer = setInterval(() => {
+    if (ingest.hasWork()) flushQuietly();
+  }, flushIntervalMs);
+  flushTimer.unref?.();
+  const maintainTimer =
+    maintainIntervalMs > 0
+      ? setInterval(() => maintain().catch((err) => log(`store: maintenance failed: ${errorText(err)}`)), maintainIntervalMs)
+      : null;
+  maintainTimer?.unref?.();
+
+  const open = (what: string): boolean => {
+    if (closing) log(`store: ${what} after close ignored`);
+    return !closing;
+  };
+
+  return {
+    appendSamples(samples: Sample[]) {
+      if (open('appendSamples')) ingest.appendSamples(samples);
+    },
+    appendEvents(events: NodeEvent[]) {
+      if (open('appendEvents')) ingest.appendEvents(events);
+    },
+    recordNode(node: NodeRecord) {
+      if (open('recordNode')) ingest.recordNode(node);
+    },
+    flush,
+    maintain,
+
+    close() {
+      closing ??= (async () => {
+        clearInterval(flushTimer);
+        if (maintainTimer) clearInterval(maintainTimer);
+        if (flushSoon) clearTimeout(flushSoon);
+        await maintainLane(async () => {});
+        await flush();
+        await writeLane(async () => {
+          await writer.run('checkpoint');
+        });
+        for (const c of [writer, maintainer, ...readers]) c.conn.closeSync();
+        instance.closeSync();
+      })();
+      return closing;
+    },
+
+    async series(q: SeriesQuery) {
+      const plan = planSeries(q, { now: now(), rawRetentionMs, rollup1m: marks.rollup_1m, rollup1h: marks.rollup_1h });
+      return readPool.use((db) => runSeries(db, dict, q, plan));
+    },
+
+    async events(q: EventsQuery): Promise<StoredEvent[]> {
+      if (!Number.isFinite(q.from) || !Number.isFinite(q.to)) throw new StoreQueryError('bad_request', 'events needs finite from and to');
+      const limit = Math.max(0, Math.floor(q.limit ?? 1000));
+      const reader = await readPool.use((db) =>
+        db.read('events_range', { from: tsParam(q.from), to: tsParam(q.to), node: q.node ?? null, limit }, nullableText),
+      );
+      return reader.getRows().map(([ts, node, kind, detail]) => ({
+        ts: Number(ts),
+        node: String(node),
+        kind: String(kind) as StoredEvent['kind'],
+        detail: JSON.parse(String(detail)) as Record<string, unknown>,
+      }));
+    },
+
+    sql: (text, sqlOpts) => userSlots.use(() => runUserSql(instance, queries, text, sqlOpts)),
+
+    async seriesKeys(): Promise<SeriesKey[]> {
+      const byMetric = new Map<number, string[]>();
+      for (const [nodeId, metricId] of dict.allSeries()) {
+        const nodes = byMetric.get(metricId) ?? [];
+        nodes.push(dict.address(nodeId));
+        byMetric.set(metricId, nodes);
+      }
+      const keys: (SeriesKey & { canonical: string })[] = [];
+      for (const [metricId, nodes] of byMetric) {
+        const m = dict.metric(metricId);
+        if (m) keys.push({ metric: m.name, labels: m.labels, nodes: nodes.sort(), canonical: m.canonical });
+      }
+      keys.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.canonical < b.canonical ? -1 : 1));
+      return keys.map(({ canonical: _, ...key }) => key);
+    },
+
+    stats: () => ({ path: opts.path, ...ingest.stats, pendingRows: ingest.pendingRows }),
+  };
+}
+
+/** Lets $node be NULL (all nodes) with a known type. */
+const nullableText = { node: VARCHAR };
+
+function metricEntry(id: unknown, name: unknown, canonical: unknown, map: unknown): MetricEntry {
+  const labels: Record<string, string> = {};
+  if (map instanceof DuckDBMapValue) for (const { key, value } of map.entries) labels[String(key)] = String(value);
+  return { id: Number(id), name: String(name), canonical: String(canonical), labels };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,122 @@
+// Public types of the store: options, the Store interface, series and SQL query shapes.
+import type { NodeEvent, SampleSink, Sample } from '../collect/sink.ts';
+import type { QueryTexts } from './queries.ts';
+
+export interface StoreOptions {
+  /** DuckDB file; created (and migrated) if needed. */
+  path: string;
+  /** How long rollups (1m, 1h) and events are kept. Default 7 days. */
+  retentionMs?: number;
+  /** How long raw samples are kept. Default min(retentionMs, 24 h). */
+  rawRetentionMs?: number;
+  /** Buffered samples are appended at most this often. Default 1000. */
+  flushIntervalMs?: number;
+  /** How often maintain() runs on its own. Default 60 000; 0 turns the timer off. */
+  maintainIntervalMs?: number;
+  /** Clock (unix ms); injected by tests. */
+  now?: () => number;
+  log?: (msg: string) => void;
+  /** SQL texts by name; default reads queries/ from disk (a compiled binary passes the embedded map). */
+  queries?: QueryTexts;
+}
+
+/** What discovery knows about a node. Never holds credentials: address is "host:port", not a URL. */
+export interface NodeRecord {
+  address: string;
+  clusterNodeId?: string | null;
+  role?: 'primary' | 'replica' | 'standalone' | null;
+  /** For replicas: "host:port" of the primary. */
+  primaryAddress?: string | null;
+  flavor?: 'valkey' | 'redis' | null;
+  version?: string | null;
+  /** When discovery saw the node (unix ms); default now(). */
+  seenAt?: number;
+}
+
+export type SeriesAgg = 'avg' | 'max' | 'min' | 'last';
+export type SeriesCombine = 'sum' | 'avg' | 'max' | 'min';
+
+export interface SeriesQuery {
+  metric: string;
+  /** Only series whose labels include all of these pairs; omitted = every label set. */
+  labels?: Record<string, string>;
+  nodes: string[] | 'all';
+  /** Unix ms. */
+  from: number;
+  to: number;
+  /** Bucket width in ms; rounded up to whole seconds, or to the rollup's resolution. */
+  step: number;
+  agg: SeriesAgg;
+  /** Aggregate all matching series into one column per bucket (after agg within each series). */
+  combine?: SeriesCombine;
+}
+
+export interface SeriesResult {
+  /** Effective bucket width in seconds. */
+  step: number;
+  source: 'raw' | '1m' | '1h';
+  /** One entry per column of data after x; with combine, one entry {node: '*', labels: query labels}. */
+  series: { node: string; labels: Record<string, string> }[];
+  /** uPlot shape: data[0] = bucket starts in unix seconds (every bucket), data[i+1] = series[i]. */
+  data: (number | null)[][];
+}
+
+/** An event as stored; ts in unix ms like NodeEvent. */
+export type StoredEvent = NodeEvent;
+
+export interface EventsQuery {
+  from: number;
+  to: number;
+  node?: string;
+  /** Default 1000. */
+  limit?: number;
+}
+
+export interface SqlOptions {
+  /** Default 10 000. */
+  rowLimit?: number;
+  /** Default 10 000. */
+  timeoutMs?: number;
+}
+
+export interface SqlResult {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  /** More rows existed than rowLimit. */
+  truncated: boolean;
+}
+
+export interface SeriesKey {
+  metric: string;
+  labels: Record<string, string>;
+  nodes: string[];
+}
+
+export interface StoreStats {
+  path: string;
+  /** Sample rows appended since open. */
+  rowsWritten: number;
+  /** Flushes that appended at least one row. */
+  batches: number;
+  /** Duration of the last flush. */
+  lastFlushMs: number;
+  /** Samples buffered, not yet appended. */
+  pendingRows: number;
+}
+
+export interface Store extends SampleSink {
+  appendSamples(samples: Sample[]): void;
+  appendEvents(events: NodeEvent[]): void;
+  recordNode(node: NodeRecord): void;
+  flush(): Promise<void>;
+  /** Flush, checkpoint, close. */
+  close(): Promise<void>;
+  series(q: SeriesQuery): Promise<SeriesResult>;
+  events(q: EventsQuery): Promise<StoredEvent[]>;
+  /** Read-only user SQL; throws StoreQueryError. */
+  sql(text: string, opts?: SqlOptions): Promise<SqlResult>;
+  seriesKeys(): Promise<SeriesKey[]>;
+  stats(): StoreStats;
+  /** Rollups, compaction and retention; idempotent. */
+  maintain(): Promise<void>;
+}
