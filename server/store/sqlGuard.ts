@@ -62,6 +62,8 @@ export function screenSql(text: string): void {
   if (!readOnlyStarts.has(first) || first === 'explain') {
     throw new StoreQueryError('not_read_only', `only SELECT, WITH, FROM, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE, VALUES or TABLE is allowed, not ${first.toUpperCase() || 'nothing'}`);
   }
+  // FROM 'file.csv' reads a file by its name (DuckDB's replacement scan).
+  if (/\b(from|join)\s+''/.test(normalized)) throw new StoreQueryError('not_read_only', 'reading files is not allowed');
   const call = forbiddenCall.exec(normalized);
   if (call) throw new StoreQueryError('not_read_only', `${call[1]}() is not allowed: it reads outside the database or runs other SQL`);
 }

@@ -16,6 +16,11 @@ import { runUserSql } from './userSql.ts';
 const defaultRetentionMs = 7 * dayMs;
 const readConnections = 2;
 const userQuerySlots = 2;
+/**
+ * maintain() flushes first, so buffered samples are already in the table; this only covers samples
+ * that reach the store a little after their timestamp (slow replies, collector scheduling).
+ */
+const lateSampleGraceMs = 10_000;
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const now = opts.now ?? Date.now;
@@ -78,7 +83,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const maintain = (): Promise<void> =>
     maintainLane(async () => {
       await flush();
-      const o = { db: maintainer, now: now(), retentionMs, rawRetentionMs, graceMs: 2 * flushIntervalMs + 5000 };
+      const o = { db: maintainer, now: now(), retentionMs, rawRetentionMs, graceMs: lateSampleGraceMs };
       marks = await rollUp(o);
       await dropExpired(o, marks);
     });

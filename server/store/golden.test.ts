@@ -1,0 +1,249 @@
+// Golden tests: every queries/*.sql runs on a fixture database and its output must match testdata/golden/<case>.txt.
+// After an intended change, rewrite the files with UPDATE_GOLDEN=1 bun test server/store/golden.test.ts and review the diff.
+import { beforeAll, describe, expect, test } from 'bun:test';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BIGINT,
+  DuckDBInstance,
+  LIST,
+  UINTEGER,
+  USMALLINT,
+  VARCHAR,
+  listValue,
+  type DuckDBResultReader,
+} from '@duckdb/node-api';
+import { namedQueries, tsParam, type ParamTypes, type Params } from './db.ts';
+import { toJsonValue } from './jsonValues.ts';
+import { hourMs, minuteMs } from './maintain.ts';
+import { queriesFromDir } from './queries.ts';
+import { clock, generate, openTestStore, t0, tempDir } from './testSupport.ts';
+
+const goldenDir = join(import.meta.dir, 'testdata', 'golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+const queries = queriesFromDir();
+const at = (minutes: number) => tsParam(t0 + minutes * minuteMs);
+const ids = (xs: number[]) => listValue(xs);
+
+interface GoldenCase {
+  /** Query name; a case name may add "#variant". */
+  query: string;
+  params?: Params;
+  types?: ParamTypes;
+  /** Raw SQL run before the query (state the query needs). */
+  setup?: string;
+  /** Raw SQL whose result is shown after the query's own (what a write changed). */
+  show?: string;
+}
+
+const seriesTypes: ParamTypes = { step_ms: BIGINT, agg: VARCHAR, metric_ids: LIST(UINTEGER), node_ids: LIST(USMALLINT) };
+const seriesParams = (over: Params): Params => ({
+  lo: at(0),
+  hi: at(120),
+  h_end: at(0),
+  m_end: at(0),
+  step_ms: 30 * minuteMs,
+  agg: 'avg',
+  metric_ids: ids([1]),
+  node_ids: ids([1, 2]),
+  ...over,
+});
+const range = (from: number, to: number) => ({ from: at(from), to: at(to) });
+
+const cases: Record<string, GoldenCase> = {
+  begin: { query: 'begin' },
+  begin_read_only: { query: 'begin_read_only', show: 'SELECT 1 AS still_readable' },
+  commit: { query: 'commit', setup: 'BEGIN TRANSACTION' },
+  rollback: { query: 'rollback', setup: 'BEGIN TRANSACTION; DELETE FROM samples', show: 'SELECT count(*) AS kept FROM samples' },
+  checkpoint: { query: 'checkpoint' },
+  migrations_init: { query: 'migrations_init', show: 'SELECT version, name FROM schema_migrations ORDER BY version' },
+  migrations_applied: { query: 'migrations_applied' },
+  migrations_record: {
+    query: 'migrations_record',
+    params: { version: 999, name: 'schema/999_example', applied_at: at(0) },
+    show: 'SELECT * FROM schema_migrations WHERE version = 999',
+  },
+  nodes_load: { query: 'nodes_load' },
+  metrics_load: { query: 'metrics_load' },
+  series_load: { query: 'series_load' },
+  nodes_insert: {
+    query: 'nodes_insert',
+    params: { node_ids: ids([7, 8]), addresses: listValue(['x:7000', 'y:8000']), seen: at(5) },
+    types: { node_ids: LIST(USMALLINT), addresses: LIST(VARCHAR) },
+    show: 'SELECT * FROM nodes ORDER BY node_id',
+  },
+  nodes_upsert: {
+    query: 'nodes_upsert',
+    params: { node_id: 2, address: 'b:6380', cluster_node_id: 'id-b', role: 'replica', primary_address: 'a:6379', flavor: 'valkey', version: '8.1.0', seen: at(999) },
+    types: { node_id: USMALLINT },
+    show: 'SELECT * FROM nodes ORDER BY node_id',
+  },
+  'nodes_upsert#keep': {
+    query: 'nodes_upsert',
+    params: { node_id: 1, address: 'a:6379', cluster_node_id: null, role: null, primary_address: null, flavor: null, version: '9.0.0', seen: at(-10) },
+    types: { node_id: USMALLINT, cluster_node_id: VARCHAR, role: VARCHAR, primary_address: VARCHAR, flavor: VARCHAR },
+    show: 'SELECT * FROM nodes ORDER BY node_id',
+  },
+  metrics_insert: {
+    query: 'metrics_insert',
+    params: {
+      metric_ids: ids([100, 101]),
+      names: listValue(['valkey_x', 'valkey_y']),
+      labels: listValue(['', 'cmd="get",db="0"']),
+      label_json: listValue(['{}', '{"cmd":"get","db":"0"}']),
+    },
+    types: { metric_ids: LIST(UINTEGER), names: LIST(VARCHAR), labels: LIST(VARCHAR), label_json: LIST(VARCHAR) },
+    show: "SELECT metric_id, name, labels, label_map, label_map['cmd'] AS cmd FROM metrics WHERE metric_id >= 100 ORDER BY metric_id",
+  },
+  series_insert: {
+    query: 'series_insert',
+    params: { node_ids: ids([1, 2]), metric_ids: ids([9, 9]), seen: at(1) },
+    types: { node_ids: LIST(USMALLINT), metric_ids: LIST(UINTEGER) },
+    show: 'SELECT * FROM series ORDER BY node_id, metric_id',
+  },
+  rollup_state_load: { query: 'rollup_state_load' },
+  rollup_state_save: {
+    query: 'rollup_state_save',
+    params: { name: 'rollup_1m', watermark: at(42) },
+    show: 'SELECT * FROM rollup_state ORDER BY name',
+  },
+  samples_min_ts: { query: 'samples_min_ts' },
+  rollup_1m: {
+    query: 'rollup_1m',
+    setup: 'DELETE FROM samples_1m',
+    params: range(0, 30),
+    show: 'SELECT * FROM samples_1m ORDER BY ts, node_id, metric_id',
+  },
+  rollup_1h: {
+    query: 'rollup_1h',
+    setup: 'DELETE FROM samples_1h',
+    params: range(0, 120),
+    show: 'SELECT * FROM samples_1h ORDER BY ts, node_id, metric_id',
+  },
+  compact_1m_stage: {
+    query: 'compact_1m_stage',
+    params: range(0, 30),
+    show: 'SELECT metric_id, node_id, count(*) AS rows, min(ts) AS first, max(ts) AS last FROM temp.compact_1m GROUP BY ALL ORDER BY min(rowid)',
+  },
+  compact_1m_delete: {
+    query: 'compact_1m_delete',
+    params: range(0, 30),
+    show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM samples_1m',
+  },
+  compact_1m_insert: {
+    query: 'compact_1m_insert',
+    setup: `CREATE TEMP TABLE compact_1m AS SELECT * FROM samples_1m WHERE ts < '2026-01-01 00:30:00' ORDER BY metric_id, node_id, ts;
+            DELETE FROM samples_1m WHERE ts < '2026-01-01 00:30:00'`,
+    show: "SELECT metric_id, node_id, count(*) AS rows FROM samples_1m WHERE ts < '2026-01-01 00:30:00' GROUP BY ALL ORDER BY min(rowid)",
+  },
+  compact_1m_drop: {
+    query: 'compact_1m_drop',
+    setup: 'CREATE TEMP TABLE compact_1m AS SELECT 1 AS x',
+    show: "SELECT count(*) AS left_over FROM duckdb_tables() WHERE table_name = 'compact_1m'",
+  },
+  retention_samples: { query: 'retention_samples', params: { before: at(60) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM samples' },
+  retention_samples_1m: { query: 'retention_samples_1m', params: { before: at(60) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM samples_1m' },
+  retention_samples_1h: { query: 'retention_samples_1h', params: { before: at(60) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM samples_1h' },
+  retention_events: { query: 'retention_events', params: { before: at(60) }, show: 'SELECT ts, kind FROM events ORDER BY ts' },
+  events_range: { query: 'events_range', params: { ...range(0, 180), node: null, limit: 10 }, types: { node: VARCHAR } },
+  'events_range#node': { query: 'events_range', params: { ...range(0, 180), node: 'b:6380', limit: 10 } },
+  'events_range#limit': { query: 'events_range', params: { ...range(0, 180), node: null, limit: 1 }, types: { node: VARCHAR } },
+  series: { query: 'series', params: seriesParams({}), types: seriesTypes },
+  'series#max': { query: 'series', params: seriesParams({ agg: 'max' }), types: seriesTypes },
+  'series#min': { query: 'series', params: seriesParams({ agg: 'min' }), types: seriesTypes },
+  'series#last': { query: 'series', params: seriesParams({ agg: 'last' }), types: seriesTypes },
+  // Hourly buckets from raw alone, and from 1h rows for the first hour, 1m rows up to 01:40 and raw after: same answers.
+  'series#hourly': { query: 'series', params: seriesParams({ step_ms: hourMs }), types: seriesTypes },
+  'series#hourly-mixed': { query: 'series', params: seriesParams({ step_ms: hourMs, h_end: at(60), m_end: at(100) }), types: seriesTypes },
+  'series#labels': { query: 'series', params: seriesParams({ metric_ids: ids([2, 3]), node_ids: ids([1]), agg: 'last' }), types: seriesTypes },
+};
+
+/** A readable line per row: timestamps as ISO text, everything else as JSON. */
+function render(reader: DuckDBResultReader): string {
+  const types = reader.columnTypes().map(String);
+  const lines = [reader.columnNames().map((n, i) => `${n} ${types[i]}`).join(' | ')];
+  for (const row of reader.getRows()) {
+    lines.push(
+      JSON.stringify(
+        row.map((v, i) => {
+          const json = toJsonValue(v);
+          return types[i] === 'TIMESTAMP' && typeof json === 'number' ? new Date(json * 1000).toISOString() : json;
+        }),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+describe('queries/*.sql goldens', () => {
+  const dir = tempDir();
+  const fixture = join(dir, 'fixture.duckdb');
+
+  beforeAll(async () => {
+    // Two hours of one sample a minute, 2 nodes x 3 series, rolled up; plus events and node metadata.
+    const c = clock(t0 + 3 * hourMs);
+    const store = await openTestStore(fixture, { now: c.now });
+    const metrics = [{ metric: 'valkey_ops_per_second' }, { metric: 'valkey_calls_total', labels: { cmd: 'get' } }, { metric: 'valkey_calls_total', labels: { cmd: 'set' } }];
+    store.appendSamples(generate(t0, t0 + 2 * hourMs, minuteMs, ['a:6379', 'b:6380'], metrics, (ts, n, k) => ((ts - t0) / minuteMs) % 7 + n * 100 + k * 10));
+    store.recordNode({ address: 'a:6379', role: 'primary', flavor: 'valkey', version: '8.0.2', clusterNodeId: 'id-a', seenAt: t0 });
+    store.appendEvents([
+      { ts: t0 + 30 * minuteMs, node: 'b:6380', kind: 'node_down', detail: { error: 'timeout' } },
+      { ts: t0 + 90 * minuteMs, node: 'b:6380', kind: 'node_up', detail: {} },
+      { ts: t0 + 95 * minuteMs, node: 'a:6379', kind: 'config_change', detail: { key: 'maxmemory', before: '1gb', after: '2gb' } },
+    ]);
+    await store.maintain();
+    await store.close();
+    mkdirSync(goldenDir, { recursive: true });
+  });
+
+  test('every query has a golden case, and every case names a query', () => {
+    const named = queries.names().filter((n) => !n.startsWith('schema/'));
+    const covered = new Set(Object.values(cases).map((c) => c.query));
+    expect(named.filter((n) => !covered.has(n))).toEqual([]);
+    expect([...covered].filter((n) => !named.includes(n))).toEqual([]);
+  });
+
+  test('schema', async () => {
+    const copy = join(dir, 'schema.duckdb');
+    copyFileSync(fixture, copy);
+    const db = await DuckDBInstance.create(copy);
+    const conn = await db.connect();
+    const reader = await conn.runAndReadAll(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`,
+    );
+    compare('schema', render(reader));
+    conn.closeSync();
+    db.closeSync();
+  });
+
+  for (const [name, c] of Object.entries(cases)) {
+    test(name, async () => {
+      const copy = join(dir, `${name.replace('#', '-')}.duckdb`);
+      copyFileSync(fixture, copy);
+      const db = await DuckDBInstance.create(copy);
+      const conn = await db.connect();
+      try {
+        if (c.setup) await conn.run(c.setup);
+        let out = render(await namedQueries(conn, queries).read(c.query, c.params, c.types));
+        if (c.show) out += `\n-- then: ${c.show.replace(/\s+/g, ' ')}\n${render(await conn.runAndReadAll(c.show))}`;
+        compare(name, out);
+      } finally {
+        conn.closeSync();
+        db.closeSync();
+      }
+    });
+  }
+});
+
+function compare(name: string, actual: string) {
+  const file = join(goldenDir, `${name.replace('#', '-')}.txt`);
+  if (update) writeFileSync(file, `${actual}\n`);
+  let expected: string;
+  try {
+    expected = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`no golden file ${file}; create it with UPDATE_GOLDEN=1 and review it`);
+  }
+  expect(`${actual}\n`).toBe(expected);
+}
