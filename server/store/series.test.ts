@@ -42,10 +42,18 @@ describe('planSeries', () => {
     expect(r).toMatchObject({ source: 'raw', hEnd: r.lo, mEnd: r.lo });
   });
   test('bad arguments are a bad_request', () => {
-    for (const bad of [{ step: 0 }, { from: ctx.now, to: ctx.now - 1 }, { from: Number.NaN }, { from: 0, step: 1000 }]) {
+    const bad: Partial<SeriesQuery>[] = [
+      { step: 0 },
+      { from: ctx.now, to: ctx.now - 1 },
+      { from: Number.NaN },
+      { from: 0, step: 1000 },
+      { agg: 'median' as SeriesAgg },
+      { combine: 'product' as SeriesQuery['combine'] },
+    ];
+    for (const over of bad) {
       const err = (() => {
         try {
-          planSeries(q(bad), ctx);
+          planSeries(q(over), ctx);
         } catch (e) {
           return e;
         }

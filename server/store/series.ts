@@ -9,6 +9,8 @@ import type { SeriesCombine, SeriesQuery, SeriesResult } from './types.ts';
 
 /** More buckets than any chart can show; beyond this the caller asked for the wrong step. */
 export const maxBuckets = 20_000;
+const aggs = new Set<string>(['avg', 'max', 'min', 'last']);
+const combines = new Set<string>(['sum', 'avg', 'max', 'min']);
 
 export interface SeriesContext {
   now: number;
@@ -33,6 +35,10 @@ export interface SeriesPlan {
 export function planSeries(q: SeriesQuery, ctx: SeriesContext): SeriesPlan {
   if (![q.from, q.to, q.step].every(Number.isFinite) || q.step <= 0 || q.to < q.from) {
     throw new StoreQueryError('bad_request', 'series needs finite from <= to and a positive step');
+  }
+  if (!aggs.has(q.agg)) throw new StoreQueryError('bad_request', `agg must be one of ${[...aggs].join(', ')}`);
+  if (q.combine !== undefined && !combines.has(q.combine)) {
+    throw new StoreQueryError('bad_request', `combine must be one of ${[...combines].join(', ')}`);
   }
   let stepMs = roundUp(Math.max(q.step, 1000), 1000);
   let source: SeriesPlan['source'];

@@ -5,11 +5,12 @@ import { StoreQueryError } from './errors.ts';
 const readOnlyStarts = new Set(['select', 'with', 'from', 'explain', 'describe', 'show', 'summarize', 'values', 'table']);
 
 /**
- * Functions that read files or the environment, or run SQL text they are given. external access is
- * off for the whole database, so most would fail anyway; refusing them here gives a clear error.
+ * Functions that read files or the environment, run SQL text they are given, or checkpoint (which would
+ * stall ingest). External access is off for the whole database, so most would fail anyway; refusing
+ * them here gives a clear error.
  */
 const forbiddenCall =
-  /\b(read_\w+|\w+_scan|glob|getenv|sniff_csv|parquet_\w+|query|query_table|json_execute_serialized_sql|\w*secrets?|load_extension|install_extension)\s*\(/i;
+  /\b(read_\w+|\w+_scan|glob|getenv|sniff_csv|parquet_\w+|query|query_table|json_execute_serialized_sql|\w*secrets?|load_extension|install_extension|\w*checkpoint)\s*\(/i;
 
 /**
  * Text with comments removed, string literals emptied and quoted identifiers unquoted, lower-cased:
@@ -65,7 +66,7 @@ export function screenSql(text: string): void {
   // FROM 'file.csv' reads a file by its name (DuckDB's replacement scan).
   if (/\b(from|join)\s+''/.test(normalized)) throw new StoreQueryError('not_read_only', 'reading files is not allowed');
   const call = forbiddenCall.exec(normalized);
-  if (call) throw new StoreQueryError('not_read_only', `${call[1]}() is not allowed: it reads outside the database or runs other SQL`);
+  if (call) throw new StoreQueryError('not_read_only', `${call[1]}() is not allowed: it reads outside the database, runs other SQL or writes`);
 }
 
 /** Index just past the closing quote (a doubled quote is an escaped one). */

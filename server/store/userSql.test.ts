@@ -58,6 +58,8 @@ describe('store.sql()', () => {
     ['not_read_only', "SELECT * FROM '/etc/passwd'"],
     ['not_read_only', "SELECT * FROM query('SELECT 1')"],
     ['not_read_only', "EXPLAIN ANALYZE DELETE FROM samples"],
+    ['not_read_only', 'SELECT * FROM checkpoint()'],
+    ['not_read_only', "SELECT * FROM json_execute_serialized_sql('x')"],
     ['too_many_statements', 'SELECT 1; SELECT 2'],
     ['too_many_statements', 'SELECT 1; DROP TABLE samples'],
     ['syntax', 'SELEC 1'],
