@@ -36,4 +36,17 @@ describe('pool', () => {
     );
     expect(maxBusy).toBe(2);
   });
+
+  test('drain waits for running jobs and hands back every resource', async () => {
+    const pool = createPool(['x', 'y']);
+    let finished = false;
+    const running = pool.use(async () => {
+      await Bun.sleep(20);
+      finished = true;
+    });
+    const all = await pool.drain();
+    expect(finished).toBe(true);
+    expect(all.sort()).toEqual(['x', 'y']);
+    await running;
+  });
 });

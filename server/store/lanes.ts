@@ -15,6 +15,8 @@ export function createLane(): Lane {
 /** Lends each job one of a fixed set of resources, waiting when all are busy. */
 export interface Pool<R> {
   use<T>(job: (resource: R) => Promise<T>): Promise<T>;
+  /** Waits until every resource is idle and keeps them all: the pool is done after this. */
+  drain(): Promise<R[]>;
 }
 
 export function createPool<R>(resources: R[]): Pool<R> {
@@ -25,14 +27,16 @@ export function createPool<R>(resources: R[]): Pool<R> {
     if (next) next(resource);
     else idle.push(resource);
   };
+  const acquire = async () => idle.pop() ?? (await new Promise<R>((resolve) => waiting.push(resolve)));
   return {
     async use(job) {
-      const resource = idle.pop() ?? (await new Promise<R>((resolve) => waiting.push(resolve)));
+      const resource = await acquire();
       try {
         return await job(resource);
       } finally {
         release(resource);
       }
     },
+    drain: () => Promise.all(resources.map(acquire)),
   };
 }

@@ -79,4 +79,33 @@ describe('maintain', () => {
     expect((await store.sql('SELECT count(*) FROM samples_1m')).rows).toEqual([[30]]);
     await store.close();
   });
+
+  test('ingest, maintenance and queries overlap without errors or lost rows', async () => {
+    const c = clock(t0);
+    const logs: string[] = [];
+    const store = await openTestStore(join(dir, 'overlap.duckdb'), { now: c.now, flushIntervalMs: 5, log: (m) => logs.push(m) });
+    const pending: Promise<unknown>[] = [];
+    let appended = 0;
+    for (let sec = 0; sec < 1500; sec++) {
+      c.set(t0 + sec * 1000);
+      const tick = generate(c.now(), c.now() + 1, 1000, ['a:1', 'b:2'], metrics, () => sec);
+      store.appendSamples(tick);
+      appended += tick.length;
+      if (sec % 100 === 99) pending.push(store.maintain());
+      if (sec % 50 === 0) pending.push(store.series({ metric: 'a', nodes: 'all', from: t0, to: c.now(), step: minuteMs, agg: 'avg' }));
+      if (sec % 10 === 0) await Bun.sleep(1);
+    }
+    await Promise.all(pending);
+    await store.maintain();
+    expect(logs.filter((l) => l.includes('failed'))).toEqual([]);
+    const [[raw, rolledBelow, rawBelow]] = (
+      await store.sql(`WITH w AS (SELECT watermark FROM rollup_state WHERE name = 'rollup_1m')
+        SELECT (SELECT count(*) FROM samples),
+               (SELECT sum(count) FROM samples_1m, w WHERE ts < w.watermark),
+               (SELECT count(*) FROM samples, w WHERE ts < w.watermark)`)
+    ).rows as number[][];
+    expect(raw).toBe(appended);
+    expect(rolledBelow).toBe(rawBelow);
+    await store.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
+import type { StoreQueryError } from './errors.ts';
 import { clock, openTestStore, t0, tempDir } from './testSupport.ts';
 
 describe('store ingest', () => {
@@ -128,5 +129,19 @@ describe('store ingest', () => {
     const again = await openTestStore(path);
     expect((await again.sql('SELECT count(*) FROM samples')).rows).toEqual([[1]]);
     await again.close();
+  });
+
+  test('close stops a running user query instead of waiting for it, and later calls are refused', async () => {
+    const store = await openTestStore(join(dir, 'busy.duckdb'));
+    const slow = store
+      .sql('SELECT count(*) FROM range(1000000) a, range(1000000) b WHERE a.range + b.range = 7', { timeoutMs: 30_000 })
+      .catch((e: unknown) => e);
+    await Bun.sleep(100);
+    const started = performance.now();
+    await store.close();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(((await slow) as StoreQueryError).code).toBe('query_failed');
+    await expect(store.sql('SELECT 1')).rejects.toThrow('closed');
+    await expect(store.series({ metric: 'm', nodes: 'all', from: t0, to: t0, step: 1000, agg: 'avg' })).rejects.toThrow('closed');
   });
 });

@@ -1,5 +1,5 @@
 // openStore(): opens and migrates the DuckDB file and wires ingest, maintenance and queries onto their own connections.
-import { DuckDBInstance, DuckDBMapValue, VARCHAR } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBMapValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { NodeEvent, Sample } from '../collect/sink.ts';
 import { namedQueries, tsParam, type NamedQueries } from './db.ts';
 import { Dictionary, type MetricEntry } from './dictionary.ts';
@@ -98,6 +98,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       : null;
   maintainTimer?.unref?.();
 
+  const userQueries = new Set<DuckDBConnection>();
+  const assertOpen = () => {
+    if (closing) throw new Error('store is closed');
+  };
   const open = (what: string): boolean => {
     if (closing) log(`store: ${what} after close ignored`);
     return !closing;
@@ -121,23 +125,32 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
         clearInterval(flushTimer);
         if (maintainTimer) clearInterval(maintainTimer);
         if (flushSoon) clearTimeout(flushSoon);
-        await maintainLane(async () => {});
-        await flush();
-        await writeLane(async () => {
-          await writer.run('checkpoint');
-        });
-        for (const c of [writer, maintainer, ...readers]) c.conn.closeSync();
-        instance.closeSync();
+        for (const conn of userQueries) conn.interrupt();
+        try {
+          await maintainLane(async () => {});
+          await flush();
+          await userSlots.drain();
+          await readPool.drain();
+          // A checkpoint now means the next open has no WAL to replay; DuckDB would also try on its own.
+          await writeLane(() => writer.run('checkpoint'));
+        } catch (err) {
+          log(`store: close: ${errorText(err)}`);
+        } finally {
+          for (const c of [writer, maintainer, ...readers]) c.conn.closeSync();
+          instance.closeSync();
+        }
       })();
       return closing;
     },
 
     async series(q: SeriesQuery) {
+      assertOpen();
       const plan = planSeries(q, { now: now(), rawRetentionMs, rollup1m: marks.rollup_1m, rollup1h: marks.rollup_1h });
       return readPool.use((db) => runSeries(db, dict, q, plan));
     },
 
     async events(q: EventsQuery): Promise<StoredEvent[]> {
+      assertOpen();
       if (!Number.isFinite(q.from) || !Number.isFinite(q.to)) throw new StoreQueryError('bad_request', 'events needs finite from and to');
       const limit = Math.max(0, Math.floor(q.limit ?? 1000));
       const reader = await readPool.use((db) =>
@@ -151,7 +164,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       }));
     },
 
-    sql: (text, sqlOpts) => userSlots.use(() => runUserSql(instance, queries, text, sqlOpts)),
+    async sql(text, sqlOpts) {
+      assertOpen();
+      return userSlots.use(() => runUserSql(instance, queries, userQueries, text, sqlOpts));
+    },
 
     async seriesKeys(): Promise<SeriesKey[]> {
       const byMetric = new Map<number, string[]>();

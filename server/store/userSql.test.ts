@@ -157,4 +157,16 @@ describe('store.sql()', () => {
     ]);
     expect(() => JSON.stringify(r)).not.toThrow();
   });
+
+  test('a user query leaves no transaction open behind it (CHECKPOINT on close would fail)', async () => {
+    const path = join(dir, 'leftover.duckdb');
+    const other = await openTestStore(path, { now: () => t0 + 2 * 86_400_000 });
+    other.appendSamples([{ ts: t0, node: 'a:1', metric: 'm', value: 1 }]);
+    await other.flush();
+    // Stopped at the row limit, the result is still streaming when sql() returns.
+    await other.sql('SELECT * FROM range(10000000)', { rowLimit: 1 });
+    // Writes that delete rows (rollups, compaction, retention) and then the checkpoint in close().
+    await other.maintain();
+    await other.close();
+  });
 });

@@ -10,19 +10,30 @@ import type { SqlOptions, SqlResult } from './types.ts';
 export const defaultRowLimit = 10_000;
 export const defaultTimeoutMs = 10_000;
 
-export async function runUserSql(instance: DuckDBInstance, queries: QueryTexts, text: string, opts: SqlOptions = {}): Promise<SqlResult> {
+/**
+ * running holds the connections of queries in flight, so that closing the store can interrupt them.
+ */
+export async function runUserSql(
+  instance: DuckDBInstance,
+  queries: QueryTexts,
+  running: Set<DuckDBConnection>,
+  text: string,
+  opts: SqlOptions = {},
+): Promise<SqlResult> {
   const rowLimit = Math.max(0, Math.floor(opts.rowLimit ?? defaultRowLimit));
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
   // A connection of its own: interrupting it stops only this query, and nothing it does outlives it.
   const conn = await instance.connect();
+  running.add(conn);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     conn.interrupt();
   }, timeoutMs);
+  const db = namedQueries(conn, queries);
   try {
     // The transaction is the guard that cannot be talked around: DuckDB refuses any write inside it.
-    await namedQueries(conn, queries).run('begin_read_only');
+    await db.run('begin_read_only');
     const statement = await prepareOne(conn, text);
     const reader = await statement.streamAndReadUntil(rowLimit + 1);
     const truncated = reader.currentRowCount > rowLimit;
@@ -39,6 +50,10 @@ export async function runUserSql(instance: DuckDBInstance, queries: QueryTexts, 
     throw asQueryError(err, timedOut, timeoutMs);
   } finally {
     clearTimeout(timer);
+    // End the transaction explicitly: a streamed result keeps its connection (and transaction) alive
+    // until garbage collection, and an old open transaction blocks CHECKPOINT after later writes.
+    await db.run('rollback').catch(() => undefined);
+    running.delete(conn);
     conn.closeSync();
   }
 }
@@ -65,9 +80,8 @@ async function prepareOne(conn: DuckDBConnection, text: string) {
 function asQueryError(err: unknown, timedOut: boolean, timeoutMs: number): StoreQueryError {
   if (err instanceof StoreQueryError) return err;
   const message = cleanMessage(err);
-  if (timedOut || /^INTERRUPT Error/i.test(message)) {
-    return new StoreQueryError('timeout', `query took longer than ${timeoutMs} ms and was stopped`, { cause: err });
-  }
+  if (timedOut) return new StoreQueryError('timeout', `query took longer than ${timeoutMs} ms and was stopped`, { cause: err });
+  if (/^INTERRUPT Error/i.test(message)) return new StoreQueryError('query_failed', 'query was stopped: the store is closing', { cause: err });
   if (/^Parser Error/i.test(message)) return new StoreQueryError('syntax', message, { cause: err });
   if (/^Permission Error|read-only mode|^TransactionContext Error: Cannot write/i.test(message)) {
     return new StoreQueryError('not_read_only', message, { cause: err });
