@@ -1,5 +1,6 @@
 // In-memory id dictionaries for nodes, metrics and (node, metric) series, so appends never query.
 import { canonicalLabels } from './labels.ts';
+import type { SeriesKey } from './types.ts';
 
 export interface MetricEntry {
   id: number;
@@ -118,6 +119,22 @@ export class Dictionary {
     return out;
   }
 
+  /** What exists, for the metric catalog: each metric + label set with the nodes that reported it. */
+  seriesKeys(): SeriesKey[] {
+    const byMetric = new Map<number, string[]>();
+    for (const [nodeId, metricId] of this.allSeries()) {
+      const nodes = byMetric.get(metricId) ?? [];
+      nodes.push(this.address(nodeId));
+      byMetric.set(metricId, nodes);
+    }
+    const entries = [...byMetric].flatMap(([metricId, nodes]) => {
+      const m = this.metricById.get(metricId);
+      return m ? [{ m, nodes: nodes.sort() }] : [];
+    });
+    entries.sort((a, b) => compare(a.m.name, b.m.name) || compare(a.m.canonical, b.m.canonical));
+    return entries.map(({ m, nodes }) => ({ metric: m.name, labels: m.labels, nodes }));
+  }
+
   private addNode(n: NodeEntry): void {
     this.nodeIds.set(n.address, n.id);
     this.nodeAddresses.set(n.id, n.address);
@@ -132,6 +149,10 @@ export class Dictionary {
     else this.metricsByName.set(m.name, [m]);
     this.nextMetricId = Math.max(this.nextMetricId, m.id + 1);
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function seriesKey(nodeId: number, metricId: number): number {

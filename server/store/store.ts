@@ -10,7 +10,7 @@ import { migrate } from './migrate.ts';
 import { createLane, createPool } from './lanes.ts';
 import { queriesFromDir, type QueryTexts } from './queries.ts';
 import { planSeries, runSeries } from './series.ts';
-import type { EventsQuery, NodeRecord, SeriesKey, SeriesQuery, Store, StoreOptions, StoredEvent } from './types.ts';
+import type { EventsQuery, NodeRecord, SeriesQuery, Store, StoreOptions, StoredEvent } from './types.ts';
 import { runUserSql } from './userSql.ts';
 
 const defaultRetentionMs = 7 * dayMs;
@@ -169,21 +169,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       return userSlots.use(() => runUserSql(instance, queries, userQueries, text, sqlOpts));
     },
 
-    async seriesKeys(): Promise<SeriesKey[]> {
-      const byMetric = new Map<number, string[]>();
-      for (const [nodeId, metricId] of dict.allSeries()) {
-        const nodes = byMetric.get(metricId) ?? [];
-        nodes.push(dict.address(nodeId));
-        byMetric.set(metricId, nodes);
-      }
-      const keys: (SeriesKey & { canonical: string })[] = [];
-      for (const [metricId, nodes] of byMetric) {
-        const m = dict.metric(metricId);
-        if (m) keys.push({ metric: m.name, labels: m.labels, nodes: nodes.sort(), canonical: m.canonical });
-      }
-      keys.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.canonical < b.canonical ? -1 : 1));
-      return keys.map(({ canonical: _, ...key }) => key);
-    },
+    seriesKeys: async () => dict.seriesKeys(),
 
     stats: () => ({ path: opts.path, ...ingest.stats, pendingRows: ingest.pendingRows }),
   };
