@@ -1,4 +1,5 @@
 // Opens one ioredis connection to one node, with Skyscope's own timeouts and no hidden retries or queues.
+import { isIP } from 'node:net';
 import Redis from 'ioredis';
 import type { Target } from './target.ts';
 
@@ -21,7 +22,7 @@ export async function openConnection(target: Target, opts: ConnectionOptions): P
     password: target.password,
     db: target.db,
     tls: target.tls
-      ? { ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key, rejectUnauthorized: !target.tls.insecure, servername: target.tls.servername ?? target.host }
+      ? { ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key, rejectUnauthorized: !target.tls.insecure, servername: target.tls.servername ?? (isIP(target.host) ? undefined : target.host) }
       : undefined,
     connectionName: 'skyscope',
     lazyConnect: true,
@@ -35,13 +36,28 @@ export async function openConnection(target: Target, opts: ConnectionOptions): P
     connectTimeout: opts.connectTimeoutMs,
     commandTimeout: opts.commandTimeoutMs,
   });
-  // Without a listener ioredis prints unhandled 'error' events; failures surface through the awaited calls.
-  client.on('error', () => {});
+  // ioredis rejects connect() with a generic "Connection is closed"; the cause (refused, WRONGPASS, TLS)
+  // arrives as an 'error' event first, so keep it to report the real reason.
+  let cause: unknown;
+  client.on('error', (e) => {
+    cause ??= e;
+  });
+  // Our own deadline too: a TLS hello sent to a plain-text server is never answered, and ioredis's
+  // connectTimeout does not cover the TLS handshake.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const hint = target.tls ? ' during the TLS handshake (is TLS enabled on the server? use redis:// for plain text)' : '';
+      reject(new Error(`timed out connecting after ${opts.connectTimeoutMs} ms${hint}`));
+    }, opts.connectTimeoutMs);
+  });
   try {
-    await client.connect();
+    await Promise.race([client.connect(), deadline]);
   } catch (e) {
     client.disconnect();
-    throw e;
+    throw cause ?? e;
+  } finally {
+    clearTimeout(timer);
   }
   return client;
 }
@@ -58,6 +74,7 @@ export function describeError(e: unknown): string {
   if (/NOAUTH/.test(msg)) return `authentication required (give user:password in the URL or SKYSCOPE_PASSWORD): ${msg}`;
   if (/NOPERM/.test(msg)) return `permission denied by ACL: ${msg}`;
   if (/ECONNREFUSED/.test(msg)) return `connection refused: ${msg}`;
+  if (/^timed out/.test(msg)) return msg;
   if (/ETIMEDOUT|timed? ?out/i.test(msg)) return `timed out: ${msg}`;
   if (/certificate|SSL|TLS|EPROTO|wrong version number/i.test(msg)) return `TLS error: ${msg}`;
   if (/Connection is closed|ECONNRESET|EPIPE/.test(msg)) return `connection lost: ${msg}`;
