@@ -21,7 +21,9 @@ export interface PromtoolManifest {
 /** Lazily refreshed private apt: nothing touches the network unless something must be installed. */
 class Installer {
   private apt = new PrivateApt(join(SERVERS_DIR, '.apt'));
-  private updated = false;
+  private listsChecked = false;
+  private refreshedNow = false;
+  private listsError: Error | null = null;
 
   constructor(private readonly refresh: boolean) {}
 
@@ -36,18 +38,28 @@ class Installer {
     try {
       return { pkgs, debs: this.apt.download(pkgs) };
     } catch (e) {
-      if (!(e instanceof AptError) || this.updated) throw e;
+      if (!(e instanceof AptError) || this.refreshedNow) throw e;
+      this.refreshedNow = true;
       this.apt.update(true);
-      this.updated = true;
       pkgs = this.apt.resolve(roots, suite, libSuites);
       return { pkgs, debs: this.apt.download(pkgs) };
     }
   }
 
   private ensureLists(): void {
-    if (this.updated) return;
-    if (this.apt.update(this.refresh)) process.stdout.write('  (refreshed private package lists)\n');
-    this.updated = true;
+    // A failed update is remembered: every flavor reports it without trying the network again.
+    if (this.listsError) throw this.listsError;
+    if (this.listsChecked) return;
+    try {
+      if (this.apt.update(this.refresh)) {
+        this.refreshedNow = true;
+        process.stdout.write('  (refreshed private package lists)\n');
+      }
+      this.listsChecked = true;
+    } catch (e) {
+      this.listsError = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    }
   }
 }
 

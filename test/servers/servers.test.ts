@@ -1,8 +1,9 @@
 // Checks the test-server library itself: every installed flavor starts, reports itself, restarts, and goes away.
 import { afterAll, describe, expect, test } from 'bun:test';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import Redis from 'ioredis';
-import { FLAVORS, serverInfo, startCluster, startStandalone, type ClusterHandle, type Flavor, type ServerHandle } from './servers.ts';
+import { FLAVORS, benchmarkCommand, cliCommand, promtoolPath, serverInfo, startCluster, startStandalone, type ClusterHandle, type Flavor, type ServerHandle } from './servers.ts';
 import { BUS_OFFSET, canBind } from './ports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -97,5 +98,33 @@ describe('cluster', () => {
     expect(slotStats).toEqual(['cluster-slot-stats-enabled', 'yes']);
     await c.stop();
     for (const n of c.nodes) await expectGone(n, true);
+  });
+});
+
+describe('tools', () => {
+  const flavor = FLAVORS.find((f) => serverInfo(f).available);
+  test.skipIf(!flavor)('cli and benchmark commands run against a server', async () => {
+    const s = await startStandalone(flavor!);
+    cleanups.push(() => s.stop());
+    const [cli, ...cliArgs] = cliCommand(flavor!);
+    const ping = spawnSync(cli, [...cliArgs, '-p', String(s.port), 'PING'], { encoding: 'utf8' });
+    expect(ping.stdout.trim()).toBe('PONG');
+    const [bench, ...benchArgs] = benchmarkCommand(flavor!);
+    const run = spawnSync(bench, [...benchArgs, '-p', String(s.port), '-n', '200', '-t', 'set', '-q'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/SET/);
+    await s.stop();
+  });
+
+  const promtool = ((): string => {
+    try {
+      return promtoolPath();
+    } catch {
+      return '';
+    }
+  })();
+  test.skipIf(!promtool)('promtool checks metrics text', () => {
+    const r = spawnSync(promtool, ['check', 'metrics'], { input: '# HELP up_total Ups.\n# TYPE up_total counter\nup_total 1\n', encoding: 'utf8' });
+    expect(r.status).toBe(0);
   });
 });

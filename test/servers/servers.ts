@@ -176,6 +176,8 @@ class Server implements ServerHandle {
       closeSync(out);
     }
     const child = this.child;
+    // A forgotten stop() must not keep the test process alive; the exit handler kills the server instead.
+    child.unref();
     this.spawnError = null;
     this.exited = new Promise((resolve) => {
       child.once('exit', () => resolve());
@@ -362,7 +364,7 @@ async function ping(port: number): Promise<string> {
 }
 
 /** Sends one command and returns the raw reply text (enough for short replies). */
-export function command(port: number, args: string[], timeoutMs = 1000): Promise<string> {
+function command(port: number, args: string[], timeoutMs = 1000): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = connect({ host: HOST, port });
     let data = '';
