@@ -61,13 +61,15 @@ export class Monitor {
     });
   }
 
-  /** Discovers every target once (without waiting for slow ones to answer), then keeps re-reading topology. */
+  /**
+   * Watches every seed right away (so each target shows up, as connecting, before any answer), then
+   * discovers each target once and keeps re-reading topology. Resolves when every first discovery ended.
+   */
   async start(): Promise<void> {
+    for (const g of this.groups) this.ensureWatcher(g, g.seed, {});
     await Promise.all(
       this.groups.map(async (g) => {
         await g.poller.runNow();
-        // A target that could not be reached yet is still watched, so it shows as down and is retried.
-        if (!g.discovered) this.ensureWatcher(g, g.seed, {});
         g.poller.start();
       }),
     );
@@ -144,6 +146,8 @@ export class Monitor {
       this.watchers.delete(address);
       void w?.stop();
       this.deps.latest.removeNode(address);
+      // On the first pass this is only the seed under another name (e.g. localhost vs 127.0.0.1), not a departure.
+      if (!group.discovered) continue;
       this.deps.sink.appendEvents([{ ts, node: address, kind: 'node_removed', detail: { target: group.seed.display } }]);
       this.deps.log.info(`node ${address} left ${group.seed.display}`);
     }

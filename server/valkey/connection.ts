@@ -25,6 +25,8 @@ export async function openConnection(target: Target, opts: ConnectionOptions): P
       ? { ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key, rejectUnauthorized: !target.tls.insecure, servername: target.tls.servername ?? (isIP(target.host) ? undefined : target.host) }
       : undefined,
     connectionName: 'skyscope',
+    // RESP2 works on every server version (HELLO 3 needs 6.0+) and its replies are what the parsers are tested on.
+    protocol: 2,
     lazyConnect: true,
     enableReadyCheck: false,
     enableOfflineQueue: false,

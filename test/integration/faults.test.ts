@@ -47,7 +47,7 @@ describe('faulty targets next to a healthy one', () => {
       `redis://monitor:${aclPassword}@127.0.0.1:${aclServer!.port}`,
       `rediss://127.0.0.1:${plainServer!.port}?tls_insecure=1`,
     ]);
-    await waitFor('every target tried twice', async () => (await nodes()).nodes.every((n: any) => n.state !== 'connecting' && (n.sources.info.consecutiveFailures >= 2 || n.sources.info.state === 'ok')));
+    await waitFor('every target tried twice', async () => (await nodes()).nodes.length === 5 && (await nodes()).nodes.every((n: any) => n.state !== 'connecting' && (n.sources.info.consecutiveFailures >= 2 || n.sources.info.state === 'ok')));
   });
   afterAll(async () => {
     await sky?.dispose();
@@ -65,9 +65,10 @@ describe('faulty targets next to a healthy one', () => {
     expect(bad.state).toBe('down');
     expect(bad.lastError).toMatch(/connection refused/);
     const before = bad.sources.info.consecutiveFailures;
-    await Bun.sleep(2500);
+    await Bun.sleep(4500);
     const after = (await nodeByUrl(`redis://127.0.0.1:${closedPort}`)).sources.info.consecutiveFailures;
-    // At 200 ms polling a non-backing-off loop would fail ~12 more times in 2.5 s; backoff (1 s, 2 s, ...) allows far fewer.
+    // Polling every 200 ms without backoff would fail ~22 more times in 4.5 s; doubling delays (1 s, 2 s, 4 s ...
+    // each jittered to 50-100%) leave room for one to three more attempts.
     expect(after).toBeGreaterThan(before);
     expect(after - before).toBeLessThanOrEqual(3);
     const down = ((await sky.api('/api/events?from=now-1h')).body.events as any[]).filter((e) => e.kind === 'node_down' && e.node === `127.0.0.1:${closedPort}`);
