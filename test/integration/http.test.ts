@@ -1,0 +1,177 @@
+// The HTTP API against a real server and DuckDB file: parameter errors, SQL refusals, Host/Origin/token checks, live stream.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { connect } from 'node:net';
+import { startStandalone, type ServerHandle } from '../servers/servers.ts';
+import { startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
+
+/** Sends a raw HTTP/1.1 request so headers like Host can be forged exactly as a hostile page's browser would. */
+function rawRequest(port: number, lines: string[], body = ''): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    let data = '';
+    sock.on('data', (d) => (data += d));
+    sock.on('error', reject);
+    sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]), text: data }));
+    sock.write([...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'));
+  });
+}
+
+describe('API', () => {
+  let server: ServerHandle;
+  let sky: TestSkyscope;
+  let node: string;
+  beforeAll(async () => {
+    server = await startStandalone('valkey9');
+    node = `127.0.0.1:${server.port}`;
+    sky = await startTestSkyscope([server.url]);
+    await waitFor('samples', async () => (await sky.store.sql(`SELECT count(*) FROM v_samples WHERE metric = 'valkey_commands_processed_total'`)).rows[0]![0] as number > 2);
+  });
+  afterAll(async () => {
+    await sky?.dispose();
+    await server?.stop();
+  });
+
+  test.each([
+    ['/api/series', 'metric'],
+    ['/api/series?metric=no_such_metric', 'metric'],
+    ['/api/series?metric=valkey_db_keys{db=0}', 'metric'],
+    ['/api/series?metric=valkey_uptime_seconds&from=yesterday', 'from'],
+    ['/api/series?metric=valkey_uptime_seconds&to=2026-13-45T99:00:00Z', 'to'],
+    ['/api/series?metric=valkey_uptime_seconds&from=now-1h&to=now-2h', 'from'],
+    ['/api/series?metric=valkey_uptime_seconds&from=now-7d&step=1s', 'step'],
+    ['/api/series?metric=valkey_uptime_seconds&step=fast', 'step'],
+    ['/api/series?metric=valkey_uptime_seconds&agg=median', 'agg'],
+    ['/api/series?metric=valkey_uptime_seconds&combine=p99', 'combine'],
+    ['/api/series?metric=valkey_uptime_seconds&node=,', 'node'],
+    ['/api/events?limit=0', 'limit'],
+    ['/api/events?from=tomorrow', 'from'],
+    ['/api/live?metric=bogus', 'metric'],
+  ])('GET %s is a JSON 400 naming %s', async (path, param) => {
+    const { status, body } = await sky.api(path);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('bad_parameter');
+    expect(body.error.message.startsWith(`${param}:`)).toBe(true);
+  });
+
+  test('unknown API routes are JSON 404s', async () => {
+    const { status, body } = await sky.api('/api/nope');
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('not_found');
+  });
+
+  test('series: node list, label selector, combine', async () => {
+    const q = `/api/series?metric=${encodeURIComponent('valkey_command_calls_total{cmd="info"}')}&node=${node}&from=now-30s&step=2s&agg=avg`;
+    const { status, body } = await sky.api(q);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ metric: 'valkey_command_calls_total', kind: 'counter', unit: 'calls', step: 2, source: 'raw' });
+    expect(body.series).toEqual([{ node, labels: { cmd: 'info' } }]);
+    // Skyscope itself sends INFO 5 times a second (200 ms polls) plus once a second for topology: about 6 calls/s
+    const rates = (body.data[1] as (number | null)[]).filter((v): v is number => v !== null);
+    expect(rates.length).toBeGreaterThan(0);
+    const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+    expect(mean).toBeGreaterThan(4);
+    expect(mean).toBeLessThan(8);
+    const combined = await sky.api(`/api/series?metric=valkey_command_calls_total&node=all&from=now-30s&step=5s&combine=sum`);
+    expect(combined.status).toBe(200);
+    expect(combined.body.series).toEqual([{ node: '*', labels: {} }]);
+    expect(combined.body.data).toHaveLength(2);
+  });
+
+  test('metric catalog names, units and kinds', async () => {
+    const { body } = await sky.api('/api/metrics');
+    const byName = new Map((body.metrics as any[]).map((m) => [m.name, m]));
+    expect(byName.get('valkey_commands_processed_total')).toMatchObject({ kind: 'counter', unit: 'commands', key: true });
+    expect(byName.get('valkey_memory_used_bytes')).toMatchObject({ kind: 'gauge', unit: 'bytes' });
+    for (const m of body.metrics as any[]) {
+      expect(m.name).toMatch(/^[a-z][a-z0-9_]*$/);
+      expect(m.kind === 'counter').toBe(m.name.endsWith('_total'));
+      expect(m.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  test.each([
+    ['DELETE FROM samples', 'not_read_only'],
+    ['DROP TABLE samples', 'not_read_only'],
+    ["COPY samples TO '/tmp/x.csv'", 'not_read_only'],
+    ["SELECT * FROM read_csv('/etc/passwd')", 'not_read_only'],
+    ['SELECT 1; SELECT 2', 'too_many_statements'],
+    ['SELEC 1', 'syntax'],
+  ])('POST /api/sql refuses %p with %s', async (sql, code) => {
+    const { status, body } = await sky.api('/api/sql', { method: 'POST', body: JSON.stringify({ sql }) });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe(code);
+  });
+
+  test('POST /api/sql: a malformed body is a 400; a SELECT returns columns and rows', async () => {
+    const bad = await sky.api('/api/sql', { method: 'POST', body: 'SELECT 1' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^body:/);
+    const ok = await sky.api('/api/sql', { method: 'POST', body: JSON.stringify({ sql: `SELECT node, count(*) AS n FROM v_samples GROUP BY node` }) });
+    expect(ok.status).toBe(200);
+    expect(ok.body.columns.map((c: any) => c.name)).toEqual(['node', 'n']);
+    expect(ok.body.rows[0][0]).toBe(node);
+    expect(ok.body.truncated).toBe(false);
+  });
+
+  test('a forged Host header (DNS rebinding) is refused', async () => {
+    const forged = await rawRequest(sky.port, ['GET /api/health HTTP/1.1', 'Host: evil.example:8379']);
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('forbidden_host');
+    const real = await rawRequest(sky.port, ['GET /api/health HTTP/1.1', `Host: localhost:${sky.port}`]);
+    expect(real.status).toBe(200);
+  });
+
+  test('a POST or live stream from a foreign Origin (CSRF) is refused; same origin and no origin pass', async () => {
+    const body = JSON.stringify({ sql: 'SELECT 1' });
+    const host = `127.0.0.1:${sky.port}`;
+    const foreign = await rawRequest(sky.port, ['POST /api/sql HTTP/1.1', `Host: ${host}`, 'Origin: https://evil.example', 'Content-Type: application/json'], body);
+    expect(foreign.status).toBe(403);
+    expect(foreign.text).toContain('forbidden_origin');
+    const stream = await rawRequest(sky.port, ['GET /api/live HTTP/1.1', `Host: ${host}`, 'Origin: http://evil.example']);
+    expect(stream.status).toBe(403);
+    const same = await rawRequest(sky.port, ['POST /api/sql HTTP/1.1', `Host: ${host}`, `Origin: http://${host}`, 'Content-Type: application/json'], body);
+    expect(same.status).toBe(200);
+    const none = await rawRequest(sky.port, ['POST /api/sql HTTP/1.1', `Host: ${host}`, 'Content-Type: application/json'], body);
+    expect(none.status).toBe(200);
+  });
+
+  test('the live stream delivers new samples as server-sent events', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${sky.url}api/live?metric=valkey_commands_processed_total,skyscope_node_up`, { signal: ctrl.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 5000;
+    while (!text.includes('event: samples') && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+    ctrl.abort();
+    expect(text).toContain('event: hello');
+    const samplesLine = text.split('\n').find((l, i, all) => all[i - 1] === 'event: samples' && l.startsWith('data: '))!;
+    const samples = JSON.parse(samplesLine.slice(6)) as any[];
+    expect(samples.length).toBeGreaterThan(0);
+    for (const s of samples) {
+      expect(['valkey_commands_processed_total', 'skyscope_node_up']).toContain(s.metric);
+      expect(s.node).toBe(node);
+      expect(Math.abs(s.ts - Date.now() / 1000)).toBeLessThan(5);
+    }
+  });
+});
+
+test('with a token, the API needs it; ?token= sets a cookie for the browser', async () => {
+  const server = await startStandalone('valkey9');
+  const sky = await startTestSkyscope([server.url], ['--token', 'tok-123']);
+  try {
+    expect((await sky.api('/api/health')).status).toBe(401);
+    expect((await fetch(`${sky.url}metrics`)).status).toBe(401);
+    expect((await sky.api('/api/health', { headers: { authorization: 'Bearer tok-123' } })).status).toBe(200);
+    expect((await sky.api('/api/health', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const viaQuery = await fetch(`${sky.url}api/health?token=tok-123`);
+    expect(viaQuery.status).toBe(200);
+    const cookie = viaQuery.headers.get('set-cookie')!;
+    expect(cookie).toContain('skyscope_token=tok-123');
+    expect(cookie).toContain('HttpOnly');
+    expect((await sky.api('/api/health', { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(200);
+  } finally {
+    await sky.dispose();
+    await server.stop();
+  }
+});
