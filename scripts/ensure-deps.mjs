@@ -9,7 +9,7 @@ const needed = ['bun', 'hono', 'ioredis', '@duckdb/node-api'];
 const missing = needed.filter((p) => !existsSync(join(root, 'node_modules', p, 'package.json')));
 if (missing.length > 0) {
   process.stderr.write(`skyscope: installing dependencies (missing: ${missing.join(', ')})...\n`);
-  // --foreground-scripts keeps npm's output readable; ci when a lockfile exists for reproducibility.
-  const cmd = existsSync(join(root, 'package-lock.json')) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
-  execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // `npm install` follows package-lock.json; `npm ci` is not used because npm 11 rejects lockfiles that
+  // lack entries for other platforms' optional native packages (DuckDB's and Bun's).
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 }
