@@ -15,6 +15,8 @@ const skippedFields = new Set([
   'redis_git_dirty', 'configured_hz', 'hz', 'executable', 'config_file', 'run_id', 'monotonic_clock',
   'used_memory_human', 'io_threads_active', 'master_port', 'second_repl_offset', 'repl_backlog_first_byte_offset',
   'master_failover_state', 'slave_read_repl_offset', 'mem_allocator', 'atomicvar_api', 'gcc_version', 'os',
+  // Hex ids that can read as numbers: master_replid2 is forty zeros whenever there was no failover.
+  'master_replid', 'master_replid2', 'redis_build_id',
 ]);
 const structuredSections = new Set(['commandstats', 'latencystats', 'errorstats', 'keyspace']);
 

@@ -57,6 +57,6 @@ export function parseSelector(name: string, text: string | undefined): { metric:
     end = re.lastIndex;
     if (end >= m[2].length) break;
   }
-  if (end !== m[2].length && m[2].trim() !== '') throw badParam(name, `cannot read the labels in "${text}"`);
+  if (m[2].slice(end).trim() !== '') throw badParam(name, `cannot read the labels in "${text}"`);
   return { metric: m[1]!, labels };
 }

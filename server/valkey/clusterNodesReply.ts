@@ -56,6 +56,6 @@ export function parseNodeAddress(addr: string): { host: string; port: number; ho
   const at = hostPort.indexOf('@');
   const hp = at < 0 ? hostPort : hostPort.slice(0, at);
   const colon = hp.lastIndexOf(':');
-  const host = hp.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const host = (colon < 0 ? hp : hp.slice(0, colon)).replace(/^\[(.*)\]$/, '$1');
   return { host, port: Number(hp.slice(colon + 1)) || 0, hostname: hostname || undefined };
 }

@@ -21,7 +21,7 @@ function flatten(reply: unknown, prefix: string, out: Record<string, number>): v
   }
 }
 
-/** MEMORY STATS mixes bytes with ratios, percentages and counts; only these few are not bytes. */
+/** MEMORY STATS mixes bytes with ratios, percentages and counts (keys.count, db.dict.rehashing.count); the rest are bytes. */
 export function isByteStat(name: string): boolean {
-  return !(name.includes('ratio') || name.includes('percentage') || name === 'fragmentation' || name === 'keys.count');
+  return !(name.includes('ratio') || name.includes('percentage') || name === 'fragmentation' || name.endsWith('.count'));
 }

@@ -48,11 +48,20 @@ export function parseTarget(text: string, defaultPassword?: string): Target {
   }
   const secure = url.protocol === 'rediss:' || url.protocol === 'valkeys:';
   const tls = secure ? tlsFromParams(url.searchParams) : undefined;
-  const username = url.username ? decodeURIComponent(url.username) : undefined;
-  const password = url.password ? decodeURIComponent(url.password) : defaultPassword || undefined;
+  const username = url.username ? decodeUserinfo(url.username, text) : undefined;
+  const password = url.password ? decodeUserinfo(url.password, text) : defaultPassword || undefined;
   const target = { host, port, username, password, db, tls, display: '' };
   target.display = displayUrl(target);
   return target;
+}
+
+/** decodeURIComponent throws a bare URIError on a lone '%' (a password like "50%off"): report it as a target error. */
+function decodeUserinfo(value: string, text: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new TargetError(`target "${redactUrlText(text)}" has a user or password that is not valid URL encoding: write % as %25`);
+  }
 }
 
 function tlsFromParams(params: URLSearchParams): TlsSettings {
@@ -88,7 +97,14 @@ function displayUrl(t: Omit<Target, 'display'>): string {
   return `${t.tls ? 'rediss' : 'redis'}://${user}${host}:${t.port}${t.db ? `/${t.db}` : ''}`;
 }
 
-/** Hides a password in text that failed to parse as a URL, so even error messages don't leak it. */
+/**
+ * Hides a password in text that failed to parse as a URL, so even error messages don't leak it: everything
+ * between the first ':' of the user part and the last '@' (passwords may contain '@'). Without "scheme://"
+ * (e.g. "user:pass@host:6379", the scheme forgotten) the user part starts at the beginning.
+ */
 export function redactUrlText(text: string): string {
-  return text.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const colon = text.indexOf(':', /^\s*[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0].length ?? 0);
+  return colon < 0 || colon > at ? text : `${text.slice(0, colon + 1)}***${text.slice(at)}`;
 }
