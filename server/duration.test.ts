@@ -14,7 +14,7 @@ test.each([
   expect(parseDuration(text)).toBe(ms);
 });
 
-test.each(['', 'abc', '1x', '-1s', '0s', '1s junk', 's'])('parseDuration(%p) is refused', (text) => {
+test.each(['', 'abc', '1x', '-1s', '0s', '0', '1s junk', 's'])('parseDuration(%p) is refused', (text) => {
   expect(parseDuration(text)).toBeUndefined();
 });
 

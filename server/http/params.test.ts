@@ -156,3 +156,7 @@ describe('parseSelector', () => {
     expect(e.message).toStartWith('metric: ');
   });
 });
+
+test('a label given twice in a selector is refused, naming the parameter', () => {
+  expect(() => parseSelector('metric', 'm{a="1",a="2"}')).toThrow(/^metric: label "a" is given twice/);
+});

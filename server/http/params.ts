@@ -53,6 +53,7 @@ export function parseSelector(name: string, text: string | undefined): { metric:
   const re = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(,|$)/gy;
   let end = 0;
   for (let lm = re.exec(m[2]); lm; lm = re.exec(m[2])) {
+    if (lm[1]! in labels) throw badParam(name, `label "${lm[1]}" is given twice in "${text}"`);
     labels[lm[1]!] = lm[2]!.replace(/\\(.)/g, (_, ch: string) => (ch === 'n' ? '\n' : ch));
     end = re.lastIndex;
     if (end >= m[2].length) break;
