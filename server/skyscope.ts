@@ -78,7 +78,20 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
   const hostText = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
   log.info(`skyscope ${version}: history in ${cfg.db}; watching ${cfg.targets.map((t) => t.display).join(', ')}`);
 
-  const recordNodes = () => monitor.nodes().forEach((n) => store.recordNode(nodeRecord(n)));
+  // Node metadata is written when it changes, and at most once a minute otherwise (to move last_seen),
+  // not on every topology pass: each write is a DuckDB statement.
+  const recorded = new Map<string, { text: string; at: number }>();
+  const recordNodes = () => {
+    const now = Date.now();
+    for (const n of monitor.nodes()) {
+      const record = nodeRecord(n);
+      const text = JSON.stringify(record);
+      const last = recorded.get(n.address);
+      if (last && last.text === text && now - last.at < 60_000) continue;
+      recorded.set(n.address, { text, at: now });
+      store.recordNode(record);
+    }
+  };
   const started = monitor.start().then(recordNodes);
   const recorder = setInterval(recordNodes, cfg.intervals.topology);
   return {
