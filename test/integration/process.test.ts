@@ -115,14 +115,14 @@ describe('running process', () => {
     }
   });
 
-  test('SIGTERM flushes and closes: exit 0, the last second of samples is in the file', async () => {
-    const db = join(dir, 'term.duckdb');
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s flushes and closes: exit 0, the last second of samples is in the file', async (signal) => {
+    const db = join(dir, `${signal}.duckdb`);
     const p = await startProcess([server.url, '--db', db, '--port', '0', '--headless', '--interval', '200ms']);
     await waitFor('a few polls', async () => (await countSamples(p.url)).n > 300);
     const termAt = Date.now();
-    p.child.kill('SIGTERM');
+    p.child.kill(signal);
     expect(await p.exited).toBe(0);
-    expect(p.stderr()).toContain('SIGTERM: flushing and closing');
+    expect(p.stderr()).toContain(`${signal}: flushing and closing`);
     const store = await openStore({ path: db, maintainIntervalMs: 0 });
     try {
       const r = await store.sql('SELECT epoch_ms(max(ts)) FROM samples');
