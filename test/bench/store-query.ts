@@ -1,4 +1,5 @@
-// Benchmark: series() latency on 7 days of history for 6 nodes x 200 series at 1 s; run with `bun test/bench/store-query.ts`.
+// Benchmark: series() latency on 7 days of history for 6 nodes x 200 series at 1 s; run with `bun test/bench/store-query.ts`
+// or through test/bench/run.ts, which calls runStoreQuery().
 // History is generated straight into the tables (raw for the raw-retention day, 1m and 1h for 7 days) because
 // ingesting 7 days through the Appender would take minutes; then the store's own maintain() compacts the 1m days.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -14,17 +15,42 @@ const dayMs = 86_400_000;
 const hourMs = 3_600_000;
 const end = Date.UTC(2026, 0, 8);
 const start = end - 7 * dayMs;
-const rawStart = end - dayMs;
-const runs = 20;
-
-const dir = mkdtempSync(join(tmpdir(), 'skyscope-bench-'));
-const path = join(dir, 'history.duckdb');
 const now = () => end + 5_000;
+
+export interface StoreQueryOptions {
+  /** Hours of raw 1 s history before `end` (the store's raw retention is 24 h); fewer makes generation faster. */
+  rawHours?: number;
+  /** Timed runs per query (after two warm-up runs). */
+  runs?: number;
+  log?: (line: string) => void;
+}
+
+export interface QueryTiming {
+  label: string;
+  medianMs: number;
+  p95Ms: number;
+  shape: string;
+}
+
+export interface StoreQueryResult {
+  rawHours: number;
+  generateSeconds: number;
+  rows: { raw: number; rollup1m: number; rollup1h: number };
+  fileGb: number;
+  runs: number;
+  beforeCompaction: QueryTiming[];
+  maintainSeconds: number;
+  afterCompaction: QueryTiming[];
+}
+
+/** The headline query: 7 days, ~1000 buckets, 1 metric x 6 nodes. */
+export const weekQueryLabel = '7 days, ~1000 buckets, 1 metric x 6 nodes';
 
 /** Values that move like real gauges (smooth, a few significant digits), so compression is realistic. */
 const valueSql = (t: string, n: string, m: string) => `round(100 + 50 * sin((${t} + ${m} * 37) / 300.0) + ${n} * 3 + ${m}, 1)`;
 
-async function generate(): Promise<void> {
+async function generate(path: string, rawHours: number, log: (line: string) => void, result: StoreQueryResult): Promise<void> {
+  const rawStart = end - rawHours * hourMs;
   // The store creates the schema and the dictionaries (node ids 1..6, metric ids 1..200).
   const store = await openStore({ path, now, maintainIntervalMs: 0 });
   const seed = [];
@@ -59,16 +85,19 @@ async function generate(): Promise<void> {
     ('compact_1m', make_timestamp(${start}::BIGINT * 1000))`);
   await c.run('CHECKPOINT');
   const counts = (await c.runAndReadAll(`SELECT (SELECT count(*) FROM samples), (SELECT count(*) FROM samples_1m), (SELECT count(*) FROM samples_1h)`)).getRows()[0];
-  console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(0)} s (raw ${rawS.toFixed(0)} s):`);
-  console.log(`  samples     ${Number(counts[0]).toLocaleString()} rows  (24 h raw retention x ${nodes} nodes x ${metrics} series x 1 s)`);
-  console.log(`  samples_1m  ${Number(counts[1]).toLocaleString()} rows  (7 days x 1440 min x ${nodes * metrics} series)`);
-  console.log(`  samples_1h  ${Number(counts[2]).toLocaleString()} rows  (7 days x 24 h x ${nodes * metrics} series)`);
+  result.generateSeconds = (performance.now() - t0) / 1000;
+  result.rows = { raw: Number(counts[0]), rollup1m: Number(counts[1]), rollup1h: Number(counts[2]) };
+  log(`generated in ${result.generateSeconds.toFixed(0)} s (raw ${rawS.toFixed(0)} s):`);
+  log(`  samples     ${Number(counts[0]).toLocaleString()} rows  (${rawHours} h raw history x ${nodes} nodes x ${metrics} series x 1 s)`);
+  log(`  samples_1m  ${Number(counts[1]).toLocaleString()} rows  (7 days x 1440 min x ${nodes * metrics} series)`);
+  log(`  samples_1h  ${Number(counts[2]).toLocaleString()} rows  (7 days x 24 h x ${nodes * metrics} series)`);
   c.closeSync();
   db.closeSync();
-  console.log(`  file        ${(statSync(path).size / 2 ** 30).toFixed(2)} GB`);
+  result.fileGb = statSync(path).size / 2 ** 30;
+  log(`  file        ${result.fileGb.toFixed(2)} GB`);
 }
 
-async function time(store: Store, label: string, q: SeriesQuery): Promise<void> {
+async function timeOne(store: Store, runs: number, log: (line: string) => void, label: string, q: SeriesQuery): Promise<QueryTiming> {
   const ms: number[] = [];
   let shape = '';
   for (let i = 0; i < runs + 2; i++) {
@@ -79,32 +108,52 @@ async function time(store: Store, label: string, q: SeriesQuery): Promise<void> 
     shape = `${r.source}, step ${r.step} s, ${r.data[0].length} buckets x ${r.series.length} series`;
   }
   ms.sort((a, b) => a - b);
-  const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))].toFixed(1);
-  console.log(`  ${label.padEnd(44)} median ${p(0.5).padStart(6)} ms  p95 ${p(0.95).padStart(6)} ms  (${shape})`);
+  const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
+  log(`  ${label.padEnd(44)} median ${p(0.5).toFixed(1).padStart(6)} ms  p95 ${p(0.95).toFixed(1).padStart(6)} ms  (${shape})`);
+  return { label, medianMs: p(0.5), p95Ms: p(0.95), shape };
 }
 
-async function queries(store: Store): Promise<void> {
+async function queries(store: Store, runs: number, log: (line: string) => void): Promise<QueryTiming[]> {
+  const time = (label: string, q: SeriesQuery) => timeOne(store, runs, log, label, q);
   const week: SeriesQuery = { metric: 'valkey_gauge_7', nodes: 'all', from: start, to: end, step: (end - start) / 1000, agg: 'avg' };
-  await time(store, '7 days, ~1000 buckets, 1 metric x 6 nodes', week);
-  await time(store, '7 days, same, agg last', { ...week, agg: 'last' });
-  await time(store, '7 days, 1 h step (1h rollup)', { ...week, step: hourMs });
-  await time(store, '7 days, 150 label sets, combine sum', { ...week, metric: 'valkey_command_calls_per_second', nodes: ['10.0.0.1:6379'], combine: 'sum' });
-  await time(store, '1 hour raw, 1 s step, 1 metric x 6 nodes', { ...week, from: end - hourMs, to: end - 1000, step: 1000 });
-  await time(store, '1 hour raw, 10 s step, max', { ...week, from: end - hourMs, to: end - 1000, step: 10_000, agg: 'max' });
-  await time(store, '24 hours, 1 min step (1m + raw tail)', { ...week, from: end - dayMs, to: end, step: 60_000 });
+  const out: QueryTiming[] = [];
+  out.push(await time(weekQueryLabel, week));
+  out.push(await time('7 days, same, agg last', { ...week, agg: 'last' }));
+  out.push(await time('7 days, 1 h step (1h rollup)', { ...week, step: hourMs }));
+  out.push(await time('7 days, 150 label sets, combine sum', { ...week, metric: 'valkey_command_calls_per_second', nodes: ['10.0.0.1:6379'], combine: 'sum' }));
+  out.push(await time('1 hour raw, 1 s step, 1 metric x 6 nodes', { ...week, from: end - hourMs, to: end - 1000, step: 1000 }));
+  out.push(await time('1 hour raw, 10 s step, max', { ...week, from: end - hourMs, to: end - 1000, step: 10_000, agg: 'max' }));
+  out.push(await time('24 hours, 1 min step (1m + raw tail)', { ...week, from: end - dayMs, to: end, step: 60_000 }));
+  return out;
 }
 
-try {
-  await generate();
-  const store = await openStore({ path, now, maintainIntervalMs: 0 });
-  console.log(`\nseries() before compaction (1m rows in arrival order), ${runs} runs each:`);
-  await queries(store);
-  const t0 = performance.now();
-  await store.maintain();
-  console.log(`\nmaintain(): compacted 7 days of samples_1m in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  console.log(`\nseries() after compaction (each closed day of 1m sorted by metric), ${runs} runs each:`);
-  await queries(store);
-  await store.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+export async function runStoreQuery(opts: StoreQueryOptions = {}): Promise<StoreQueryResult> {
+  const rawHours = opts.rawHours ?? 24;
+  const runs = opts.runs ?? 20;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  if (!(rawHours >= 1 && rawHours <= 24)) throw new Error('rawHours must be between 1 and 24');
+  const result = { rawHours, runs } as StoreQueryResult;
+  const dir = mkdtempSync(join(tmpdir(), 'skyscope-bench-'));
+  const path = join(dir, 'history.duckdb');
+  try {
+    await generate(path, rawHours, log, result);
+    const store = await openStore({ path, now, maintainIntervalMs: 0 });
+    try {
+      log(`\nseries() before compaction (1m rows in arrival order), ${runs} runs each:`);
+      result.beforeCompaction = await queries(store, runs, log);
+      const t0 = performance.now();
+      await store.maintain();
+      result.maintainSeconds = (performance.now() - t0) / 1000;
+      log(`\nmaintain(): compacted 7 days of samples_1m in ${result.maintainSeconds.toFixed(1)} s`);
+      log(`\nseries() after compaction (each closed day of 1m sorted by metric), ${runs} runs each:`);
+      result.afterCompaction = await queries(store, runs, log);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
 }
+
+if (import.meta.main) await runStoreQuery();
