@@ -1,5 +1,6 @@
 // Turns a parsed INFO reply into readings: raw values of catalog metrics, before counters become rates.
 import { families, infoFieldMappings, type MetricDef } from '../metrics/catalog.ts';
+import { internLabels } from '../metrics/seriesKey.ts';
 import { numericValue, parseKeyValueList, type InfoSections } from '../valkey/infoReply.ts';
 
 /** A raw value read from a node: counters are still cumulative here. */
@@ -33,7 +34,7 @@ export function infoToReadings(info: InfoSections): Reading[] {
       }
       if (skippedFields.has(field) || /^slave\d+$/.test(field)) continue;
       const value = numericValue(raw);
-      if (value !== undefined) out.push({ metric: families.otherInfo, labels: { section, field }, value });
+      if (value !== undefined) out.push({ metric: families.otherInfo, labels: internLabels({ section, field }), value });
     }
   }
   pushCommandStats(info['commandstats'] ?? {}, out);
@@ -91,7 +92,7 @@ function pushKeyspace(section: Record<string, string>, out: Reading[]): void {
 }
 
 function push(out: Reading[], metric: MetricDef, labels: Record<string, string>, value: number | undefined): void {
-  if (value !== undefined) out.push({ metric, labels, value });
+  if (value !== undefined) out.push({ metric, labels: internLabels(labels), value });
 }
 
 /** Division, not multiplication by 1e-6: 1.003 / 1e6 prints as 0.000001003, not 0.0000010029999999999998. */

@@ -2,6 +2,7 @@
 import { ReplyError } from 'ioredis';
 import { derived, families, metricDef, self, type MetricDef } from '../metrics/catalog.ts';
 import type { LatestValues } from '../metrics/latestValues.ts';
+import { internLabels } from '../metrics/seriesKey.ts';
 import type { Logger } from '../log.ts';
 import { parseCapabilities, containerCommands, has, type Capabilities } from '../valkey/capabilities.ts';
 import { describeError, openConnection, rawCall, type NodeConnection } from '../valkey/connection.ts';
@@ -206,7 +207,7 @@ export class NodeWatcher {
     const ts = this.now();
     const readings: Reading[] = Object.entries(stats).map(([stat, value]) => ({
       metric: isByteStat(stat) ? families.memoryStatsBytes : families.memoryStatsOther,
-      labels: { stat },
+      labels: internLabels({ stat }),
       value,
     }));
     readings.push(...this.selfReadings('memory_stats', (ts - started) / 1000, undefined));
@@ -229,7 +230,7 @@ export class NodeWatcher {
   }
 
   private selfReadings(source: SourceName, durationSeconds: number, up: number | undefined): Reading[] {
-    const out: Reading[] = [{ metric: self.pollDuration, labels: { source }, value: durationSeconds }];
+    const out: Reading[] = [{ metric: self.pollDuration, labels: internLabels({ source }), value: durationSeconds }];
     if (up !== undefined) out.push({ metric: self.up, value: up });
     return out;
   }
