@@ -61,7 +61,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       monitor,
       latest,
       live,
-      server: { host: cfg.host, port: cfg.port, token, headless: cfg.headless, readOnly: cfg.readOnly, infoIntervalMs: cfg.intervals.info },
+      server: { host: cfg.host, port: cfg.port, token, readOnly: cfg.readOnly, infoIntervalMs: cfg.intervals.info },
       version,
       startedAt,
       log,

@@ -124,11 +124,6 @@ export class NodeWatcher {
     this.dropConnection();
   }
 
-  /** Poll INFO now (used right after a topology change so roles update without waiting). */
-  pollInfoNow(): Promise<void> {
-    return this.pollers[0]!.runNow();
-  }
-
   private async connection(): Promise<NodeConnection> {
     if (this.conn && this.conn.status === 'ready') return this.conn;
     if (!this.connecting) {

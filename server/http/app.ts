@@ -19,7 +19,7 @@ export interface AppDeps {
   monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[] };
   latest: LatestValues;
   live: LiveHub;
-  server: { host: string; port: number; token?: string; headless: boolean; readOnly: boolean; infoIntervalMs: number };
+  server: { host: string; port: number; token?: string; readOnly: boolean; infoIntervalMs: number };
   version: string;
   startedAt: number;
   log: Logger;

@@ -20,10 +20,6 @@ export class LiveHub implements SampleSink {
     return () => this.subscribers.delete(sub);
   }
 
-  get size(): number {
-    return this.subscribers.size;
-  }
-
   appendSamples(samples: Sample[]): void {
     for (const sub of this.subscribers) {
       const { metrics, nodes } = sub.filter;
