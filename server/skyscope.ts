@@ -94,6 +94,11 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
   };
   const started = monitor.start().then(recordNodes);
   const recorder = setInterval(recordNodes, cfg.intervals.topology);
+  // Polling allocates a steady stream of short-lived strings and objects; left to itself the runtime lets
+  // its heap and allocator pages grow well past the live data (about 10 MB) before collecting. A full
+  // collection every 5 s keeps RSS flat: peak 142 MB instead of 169-178 MB while watching 6 nodes, for
+  // about 0.2% of a core (test/bench, ingest).
+  const collector = setInterval(() => Bun.gc(true), 5_000);
   return {
     url: `http://${hostText}:${port}/`,
     port,
@@ -102,6 +107,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
     monitor,
     async stop() {
       clearInterval(recorder);
+      clearInterval(collector);
       await started.catch(() => {});
       await monitor.stop();
       recordNodes();
