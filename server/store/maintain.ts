@@ -38,28 +38,8 @@ export async function rollUp(o: MaintainOptions): Promise<Watermarks> {
     marks.rollup_1m !== undefined && marks.rollup_1h !== undefined && marks.compact_1m !== undefined
       ? 0
       : floorTo((await oldestSample(db)) ?? closedMinute, minuteMs);
-  let w1m = marks.rollup_1m ?? origin;
-  while (w1m < closedMinute) {
-    const to = Math.min(closedMinute, floorTo(w1m, rollup1mChunkMs) + rollup1mChunkMs);
-    await inTransaction(db, async () => {
-      await db.run('rollup_1m', { from: tsParam(w1m), to: tsParam(to) });
-      await saveWatermark(db, 'rollup_1m', to);
-    });
-    w1m = to;
-  }
-  if (marks.rollup_1m === undefined) await saveWatermark(db, 'rollup_1m', w1m);
-
-  const closedHour = floorTo(w1m, hourMs);
-  let w1h = marks.rollup_1h ?? floorTo(origin, hourMs);
-  while (w1h < closedHour) {
-    const to = Math.min(closedHour, floorTo(w1h, rollup1hChunkMs) + rollup1hChunkMs);
-    await inTransaction(db, async () => {
-      await db.run('rollup_1h', { from: tsParam(w1h), to: tsParam(to) });
-      await saveWatermark(db, 'rollup_1h', to);
-    });
-    w1h = to;
-  }
-  if (marks.rollup_1h === undefined) await saveWatermark(db, 'rollup_1h', w1h);
+  const w1m = await advanceRollup(db, 'rollup_1m', marks.rollup_1m, origin, closedMinute, rollup1mChunkMs);
+  const w1h = await advanceRollup(db, 'rollup_1h', marks.rollup_1h, floorTo(origin, hourMs), floorTo(w1m, hourMs), rollup1hChunkMs);
 
   // Rewrite each closed day of samples_1m in metric order so a one-metric query reads few row groups.
   const closedDay = floorTo(w1m, dayMs);
@@ -121,4 +101,23 @@ export async function inTransaction(db: NamedQueries, work: () => Promise<void>)
     await db.run('rollback').catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Runs one rollup query chunk by chunk from its watermark up to `until`, moving the watermark in the same
+ * transaction as each chunk so a crash neither repeats nor skips work. Returns the new watermark.
+ */
+async function advanceRollup(db: NamedQueries, name: 'rollup_1m' | 'rollup_1h', mark: number | undefined, origin: number, until: number, chunkMs: number): Promise<number> {
+  let w = mark ?? origin;
+  while (w < until) {
+    const from = w;
+    const to = Math.min(until, floorTo(w, chunkMs) + chunkMs);
+    await inTransaction(db, async () => {
+      await db.run(name, { from: tsParam(from), to: tsParam(to) });
+      await saveWatermark(db, name, to);
+    });
+    w = to;
+  }
+  if (mark === undefined) await saveWatermark(db, name, w);
+  return w;
 }
