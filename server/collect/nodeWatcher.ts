@@ -77,6 +77,7 @@ export class NodeWatcher {
   private runId: string | undefined;
   private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0 };
   private snap: NodeSnapshot;
+  private downError: string | undefined;
   private stopped = false;
 
   constructor(
@@ -104,8 +105,12 @@ export class NodeWatcher {
     ];
   }
 
+  /** lastError is derived: the connection error while down, else the first failing source's error. */
   snapshot(): NodeSnapshot {
-    return structuredClone(this.snap);
+    const snap = structuredClone(this.snap);
+    const failing = (Object.entries(snap.sources) as [SourceName, SourceStatus][]).find(([, st]) => st.state === 'failing');
+    snap.lastError = snap.state === 'down' ? this.downError : failing ? `${failing[0]}: ${failing[1].lastError}` : undefined;
+    return snap;
   }
 
   /** Topology knowledge from the cluster (node id, role) before INFO has answered. */
@@ -260,16 +265,21 @@ export class NodeWatcher {
     this.deps.log.info(`node ${this.address} is up${wasDown ? ` again after ${Math.round((ts - this.snap.since) / 1000)} s` : ''}`);
     this.snap.state = 'up';
     this.snap.since = ts;
-    this.snap.lastError = undefined;
   }
 
-  /** A reply error (e.g. NOPERM) means the node answers; anything else means we cannot reach it. */
+  /**
+   * A reply error (e.g. NOPERM for INFO) means the node answers: it is up, and the source's status tells
+   * what failed. Anything else means we cannot reach it.
+   */
   private noteDown(e: unknown): void {
-    if (e instanceof ReplyError && this.conn) return;
+    if (e instanceof ReplyError && this.conn) {
+      this.noteUp(this.now());
+      return;
+    }
     const ts = this.now();
     const message = describeError(e);
     this.dropConnection();
-    this.snap.lastError = message;
+    this.downError = message;
     const upSample: Sample = { ts, node: this.address, metric: self.up.name, value: 0 };
     this.deps.sink.appendSamples([upSample]);
     this.deps.latest.update(this.address, [{ metric: self.up, value: 0 }], ts);
@@ -296,7 +306,6 @@ export class NodeWatcher {
       if (source !== 'info' || this.snap.state === 'up') this.event('source_error', this.now(), { source, error: message });
     }
     this.snap.sources[source] = { ...status, state: 'failing', lastError: message, consecutiveFailures: status.consecutiveFailures + 1 };
-    if (this.snap.state === 'up' && source !== 'info') this.snap.lastError = `${source}: ${message}`;
   }
 
   private event(kind: NodeEventKind, ts: number, detail: Record<string, unknown>): void {

@@ -162,3 +162,25 @@ test('a node killed mid-poll and restarted: down, then up again with rates reset
     await server.stop();
   }
 });
+
+test('an ACL user denied INFO: the node is up (it answers), and info says permission denied', async () => {
+  const server = await startStandalone('valkey8');
+  const c = new Redis({ port: server.port, lazyConnect: true });
+  await c.connect();
+  await c.call('ACL', 'SETUSER', 'noinfo', 'on', `>${aclPassword}`, '+@all', '-info', '~*');
+  c.disconnect();
+  const sky = await startTestSkyscope([`redis://noinfo:${aclPassword}@127.0.0.1:${server.port}`]);
+  try {
+    const n = await waitFor('info failing twice', async () => {
+      const node = (await sky.api('/api/nodes')).body.nodes[0];
+      return node.sources.info.consecutiveFailures >= 2 ? node : undefined;
+    });
+    expect(n.state).toBe('up');
+    expect(n.sources.info.state).toBe('failing');
+    expect(n.lastError).toMatch(/^info: permission denied/);
+    expect(n.sources.memory_stats.state).toBe('ok');
+  } finally {
+    await sky.dispose();
+    await server.stop();
+  }
+});
