@@ -78,6 +78,7 @@ export class NodeWatcher {
   private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0 };
   private snap: NodeSnapshot;
   private downError: string | undefined;
+  private infoSection: 'everything' | 'all' = 'everything';
   private stopped = false;
 
   constructor(
@@ -167,9 +168,13 @@ export class NodeWatcher {
     let text: string;
     try {
       const conn = await this.connection();
-      text = String(await rawCall(conn, ['INFO', 'everything']).catch(async (e) => {
+      text = String(await rawCall(conn, ['INFO', this.infoSection]).catch(async (e) => {
         // Servers before "INFO everything" existed answer a syntax error; "all" lacks only module sections.
-        if (e instanceof ReplyError && /syntax|wrong number/i.test(e.message)) return rawCall(conn, ['INFO', 'all']);
+        // Remember the answer so such a server is not asked twice on every poll.
+        if (this.infoSection === 'everything' && e instanceof ReplyError && /syntax|wrong number/i.test(e.message)) {
+          this.infoSection = 'all';
+          return rawCall(conn, ['INFO', 'all']);
+        }
         throw e;
       }));
     } catch (e) {

@@ -70,7 +70,8 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/api/series', async (c) => {
     const q = c.req.query();
     const { metric, labels } = parseSelector('metric', q['metric']);
-    if (!metricDef(metric)) throw badParam('metric', `unknown metric "${metric}" (see /api/metrics)`);
+    const def = metricDef(metric);
+    if (!def) throw badParam('metric', `unknown metric "${metric}" (see /api/metrics)`);
     const t = now();
     const to = parseTime('to', q['to'], t, t);
     const from = parseTime('from', q['from'], to - 3_600_000, t);
@@ -83,7 +84,7 @@ export function createApp(deps: AppDeps): Hono {
     const nodes = nodeParam === 'all' ? ('all' as const) : nodeParam.split(',').filter(Boolean);
     if (nodes !== 'all' && nodes.length === 0) throw badParam('node', 'give "all" or one or more node addresses separated by commas');
     const result = await deps.store.series({ metric, labels, nodes, from, to, step, agg, combine });
-    return c.json({ metric, unit: metricDef(metric)!.unit, kind: metricDef(metric)!.kind, ...result });
+    return c.json({ metric, unit: def.unit, kind: def.kind, ...result });
   });
 
   app.get('/api/events', async (c) => {
