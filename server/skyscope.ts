@@ -1,17 +1,19 @@
 // Starts a whole Skyscope (store, collector, HTTP server) from a Config; main.ts and the tests share this wiring.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import { Monitor } from './collect/monitor.ts';
 import { defaultCollectorSettings, type CollectorSettings, type NodeSnapshot } from './collect/nodeWatcher.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { isLoopback } from './http/security.ts';
-import { uiFromDirectory } from './http/uiAssets.ts';
+import { uiFromFiles } from './http/uiAssets.ts';
+import { buildUi } from './http/uiBundle.ts';
+import { getEmbedded } from './embedded.ts';
 import type { Logger } from './log.ts';
 import { LatestValues } from './metrics/latestValues.ts';
 import { fanOut, LiveHub } from './metrics/liveHub.ts';
 import { openStore } from './store/store.ts';
+import { queriesFromMap } from './store/queries.ts';
 import type { NodeRecord, Store } from './store/types.ts';
 
 export const version: string = pkg.version;
@@ -32,9 +34,23 @@ export class StartError extends Error {}
 
 export async function startSkyscope(cfg: Readonly<Config>, log: Logger, overrides: Partial<CollectorSettings> = {}): Promise<Skyscope> {
   const startedAt = Date.now();
+  const embedded = getEmbedded();
+  let uiFiles: Record<string, Uint8Array> | undefined;
+  if (!cfg.headless) {
+    try {
+      uiFiles = embedded?.ui ?? (await buildUi());
+    } catch (e) {
+      throw new StartError(`cannot build the UI from ui/: ${(e as Error).message}`);
+    }
+  }
   let store: Store;
   try {
-    store = await openStore({ path: cfg.db, retentionMs: cfg.retentionMs, log: (m: string) => log.info(m) });
+    store = await openStore({
+      path: cfg.db,
+      retentionMs: cfg.retentionMs,
+      log: (m: string) => log.info(m),
+      queries: embedded ? queriesFromMap(embedded.queries) : undefined,
+    });
   } catch (e) {
     throw new StartError(`cannot open ${cfg.db}: ${(e as Error).message}`);
   }
@@ -65,7 +81,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       version,
       startedAt,
       log,
-      ui: cfg.headless ? undefined : uiFromDirectory(join(import.meta.dir, '..', 'ui')),
+      ui: uiFiles ? uiFromFiles(uiFiles) : undefined,
       portRef: () => server.port,
     });
     // idleTimeout is raised because the live stream stays open; it sends a keep-alive every 5 s.

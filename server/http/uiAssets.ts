@@ -1,6 +1,5 @@
-// Serves the UI's static files from ui/ on disk (a compiled binary passes an embedded file map instead).
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+// Serves the UI's files from a map of URL path -> bytes (built in memory from ui/, or embedded in the binary).
+import { extname } from 'node:path';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -11,19 +10,19 @@ const types: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** Unknown paths without an extension get index.html so client-side routes work on reload. */
-export function uiFromDirectory(root: string): (path: string) => Response | undefined {
+/** Unknown paths without an extension get index.html so client-side routes (/dashboard?...) work on reload. */
+export function uiFromFiles(files: Record<string, Uint8Array>): (path: string) => Response | undefined {
   return (path) => {
-    const rel = normalize(decodeURIComponent(path)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(root, rel);
-    if (!file.startsWith(root)) return undefined;
-    if (!existsSync(file) || statSync(file).isDirectory()) {
-      if (extname(rel) !== '') return undefined;
-      file = join(root, 'index.html');
-      if (!existsSync(file)) return undefined;
+    let name = path === '/' ? '/index.html' : path;
+    let body = files[name];
+    if (!body) {
+      if (extname(name) !== '') return undefined;
+      name = '/index.html';
+      body = files[name];
+      if (!body) return undefined;
     }
-    return new Response(readFileSync(file), {
-      headers: { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' },
+    return new Response(body as Uint8Array<ArrayBuffer>, {
+      headers: { 'content-type': types[extname(name)] ?? 'application/octet-stream', 'cache-control': 'no-cache' },
     });
   };
 }

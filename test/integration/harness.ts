@@ -21,10 +21,11 @@ export interface TestSkyscope extends Skyscope {
 /** Fast intervals so tests see several polls within a second or two. */
 export const fastIntervals = ['--interval', '200ms', '--interval', 'memory_stats=400ms', '--interval', 'topology=1s'];
 
-export async function startTestSkyscope(targets: string[], extraArgs: string[] = [], env: Record<string, string> = {}): Promise<TestSkyscope> {
+/** opts.ui serves the UI (browser tests); otherwise Skyscope runs --headless. */
+export async function startTestSkyscope(targets: string[], extraArgs: string[] = [], env: Record<string, string> = {}, opts: { ui?: boolean } = {}): Promise<TestSkyscope> {
   const dir = mkdtempSync(join(tmpdir(), 'skyscope-it-'));
   const dbPath = join(dir, 'skyscope.duckdb');
-  const cfg = loadConfig([...targets, '--db', dbPath, '--port', '0', '--headless', ...fastIntervals, ...extraArgs], env);
+  const cfg = loadConfig([...targets, '--db', dbPath, '--port', '0', ...(opts.ui ? [] : ['--headless']), ...fastIntervals, ...extraArgs], env);
   const logLines: string[] = [];
   const log = createLogger('debug', (l) => logLines.push(l));
   const sky = await startSkyscope(cfg, log, { connectTimeoutMs: 1000, commandTimeoutMs: 1000 });

@@ -1,0 +1,59 @@
+// Data hooks: fetch with abort on change, optional polling, and the last good data kept while a refresh fails.
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+/**
+ * Runs load(signal) when deps change and every `everyMs` if given. Returns {data, error, loading}.
+ * A failed refresh keeps the previous data and sets error, so one slow or failing call never blanks a page.
+ */
+export function useLoad(load, deps, { everyMs } = {}) {
+  const [state, setState] = useState({ data: undefined, error: undefined, loading: true });
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    let ctrl;
+    let timer;
+    let alive = true;
+    const run = async () => {
+      ctrl?.abort();
+      ctrl = new AbortController();
+      const mine = ctrl;
+      try {
+        const data = await loadRef.current(mine.signal);
+        if (alive && !mine.signal.aborted) setState({ data, error: undefined, loading: false });
+      } catch (e) {
+        if (e.name === 'AbortError' || !alive) return;
+        setState((s) => ({ data: s.data, error: e, loading: false }));
+      }
+      if (alive && everyMs) timer = setTimeout(run, everyMs);
+    };
+    setState((s) => ({ ...s, loading: true }));
+    run();
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+      ctrl?.abort();
+    };
+  }, deps);
+  return state;
+}
+
+/** The width of an element, updated on resize; for choosing bucket sizes and chart widths. */
+export function useWidth(ref) {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    if (!ref.current) return;
+    const ro = new ResizeObserver((entries) => setWidth(Math.floor(entries[0].contentRect.width)));
+    ro.observe(ref.current);
+    return () => ro.disconnect();
+  }, [ref.current]);
+  return width;
+}
+
+/** Re-renders every ms; for "x s ago" labels and live windows. */
+export function useTick(ms) {
+  const [, set] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => set((n) => n + 1), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+}
