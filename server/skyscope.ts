@@ -11,6 +11,7 @@ import { buildUi } from './http/uiBundle.ts';
 import { getEmbedded } from './embedded.ts';
 import type { Logger } from './log.ts';
 import { LatestValues } from './metrics/latestValues.ts';
+import { LatestSamples } from './metrics/latestSamples.ts';
 import { fanOut, LiveHub } from './metrics/liveHub.ts';
 import { openStore } from './store/store.ts';
 import { queriesFromMap } from './store/queries.ts';
@@ -56,8 +57,9 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
   }
   const latest = new LatestValues();
   const live = new LiveHub();
+  const latestSamples = new LatestSamples();
   const monitor = new Monitor(cfg.targets, {
-    sink: fanOut(store, live),
+    sink: fanOut(store, live, latestSamples),
     latest,
     log,
     settings: {
@@ -76,6 +78,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       store,
       monitor,
       latest,
+      latestSamples,
       live,
       server: { host: cfg.host, port: cfg.port, token, readOnly: cfg.readOnly, infoIntervalMs: cfg.intervals.info },
       version,

@@ -6,6 +6,7 @@ import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import type { TargetStatus } from '../collect/monitor.ts';
 import { catalog, metricDef } from '../metrics/catalog.ts';
 import type { LatestValues } from '../metrics/latestValues.ts';
+import type { LatestSamples } from '../metrics/latestSamples.ts';
 import type { LiveHub } from '../metrics/liveHub.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
@@ -18,6 +19,8 @@ export interface AppDeps {
   store: Pick<Store, 'series' | 'events' | 'sql' | 'stats'>;
   monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[] };
   latest: LatestValues;
+  /** Newest stored sample per series (rates for counters), for /api/latest. */
+  latestSamples: LatestSamples;
   live: LiveHub;
   server: { host: string; port: number; token?: string; readOnly: boolean; infoIntervalMs: number };
   version: string;
@@ -33,6 +36,22 @@ export interface AppDeps {
 }
 
 const maxBuckets = 20_000;
+const maxSparklines = 200;
+
+/** Totals make sense for rates and amounts; for ratios, durations and flags an average does. */
+function sparklineCombine(def: { kind: string; unit: string }): 'sum' | 'avg' {
+  if (def.kind === 'counter') return 'sum';
+  return ['bytes', 'keys', 'clients', 'connections', 'count', 'commands', 'calls', 'errors'].includes(def.unit) ? 'sum' : 'avg';
+}
+
+/** "a,b,c" -> known metric names; undefined when absent; 400 for unknown names or too many. */
+function parseMetricList(name: string, raw: string | undefined, max: number): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const list = [...new Set(raw.split(',').map((m) => m.trim()).filter(Boolean))];
+  if (list.length > max) throw badParam(name, `at most ${max} metrics per request`);
+  for (const m of list) if (!metricDef(m)) throw badParam(name, `unknown metric "${m}" (see /api/metrics)`);
+  return list;
+}
 const sqlRowLimit = 10_000;
 const sqlTimeoutMs = 10_000;
 
@@ -85,6 +104,40 @@ export function createApp(deps: AppDeps): Hono {
     if (nodes !== 'all' && nodes.length === 0) throw badParam('node', 'give "all" or one or more node addresses separated by commas');
     const result = await deps.store.series({ metric, labels, nodes, from, to, step, agg, combine });
     return c.json({ metric, unit: def.unit, kind: def.kind, ...result });
+  });
+
+  app.get('/api/latest', (c) => {
+    const q = c.req.query();
+    const metrics = parseMetricList('metric', q['metric'], 1000);
+    const nodes = q['node'] && q['node'] !== 'all' ? new Set(q['node'].split(',').filter(Boolean)) : undefined;
+    const values = deps.latestSamples.query(metrics && new Set(metrics), nodes);
+    return c.json({ values: values.map((s) => ({ node: s.node, metric: s.metric, labels: s.labels ?? {}, value: s.value, ts: s.ts / 1000 })) });
+  });
+
+  // Many small trend lines at once for the metrics explorer: each metric folded over nodes and labels.
+  app.get('/api/sparklines', async (c) => {
+    const q = c.req.query();
+    const metrics = parseMetricList('metric', q['metric'], maxSparklines);
+    if (!metrics) throw badParam('metric', `give one or more metric names separated by commas (at most ${maxSparklines})`);
+    const t = now();
+    const to = parseTime('to', q['to'], t, t);
+    const from = parseTime('from', q['from'], to - 3_600_000, t);
+    if (from >= to) throw badParam('from', 'must be before to');
+    const points = parseLimit('points', q['points'], 60, 500);
+    const step = Math.max(deps.server.infoIntervalMs, Math.ceil((to - from) / points / 1000) * 1000);
+    const nodeParam = q['node'] ?? 'all';
+    const nodes = nodeParam === 'all' ? ('all' as const) : nodeParam.split(',').filter(Boolean);
+    let x: number[] | undefined;
+    let stepSeconds = step / 1000;
+    const series: Record<string, (number | null)[]> = {};
+    for (const metric of metrics) {
+      const def = metricDef(metric)!;
+      const r = await deps.store.series({ metric, nodes, from, to, step, agg: 'avg', combine: sparklineCombine(def) });
+      x ??= r.data[0] as number[];
+      stepSeconds = r.step;
+      series[metric] = (r.data[1] as (number | null)[] | undefined) ?? x.map(() => null);
+    }
+    return c.json({ from: from / 1000, to: to / 1000, step: stepSeconds, x: x ?? [], series });
   });
 
   app.get('/api/events', async (c) => {

@@ -46,6 +46,10 @@ describe('API', () => {
     ['/api/events?limit=0', 'limit'],
     ['/api/events?from=tomorrow', 'from'],
     ['/api/live?metric=bogus', 'metric'],
+    ['/api/latest?metric=valkey_db_keys,bogus', 'metric'],
+    ['/api/sparklines', 'metric'],
+    ['/api/sparklines?metric=valkey_uptime_seconds&points=0', 'points'],
+    ['/api/sparklines?metric=valkey_uptime_seconds&from=now&to=now-1h', 'from'],
   ])('GET %s is a JSON 400 naming %s', async (path, param) => {
     const { status, body } = await sky.api(path);
     expect(status).toBe(400);
@@ -75,6 +79,33 @@ describe('API', () => {
     expect(combined.status).toBe(200);
     expect(combined.body.series).toEqual([{ node: '*', labels: {} }]);
     expect(combined.body.data).toHaveLength(2);
+  });
+
+  test('latest: the newest sample per series, counters as rates, filtered by metric and node', async () => {
+    const { status, body } = await sky.api(`/api/latest?metric=valkey_commands_processed_total,valkey_db_keys&node=${node}`);
+    expect(status).toBe(200);
+    for (const v of body.values) expect(['valkey_commands_processed_total', 'valkey_db_keys']).toContain(v.metric);
+    const ops = body.values.find((v: any) => v.metric === 'valkey_commands_processed_total');
+    expect(ops.node).toBe(node);
+    // A rate, not the cumulative count: Skyscope's own polling is a few commands per second.
+    expect(ops.value).toBeGreaterThan(0);
+    expect(ops.value).toBeLessThan(1000);
+    expect(Math.abs(ops.ts - Date.now() / 1000)).toBeLessThan(5);
+    const all = await sky.api('/api/latest');
+    expect(all.body.values.length).toBeGreaterThan(50);
+    const other = await sky.api('/api/latest?node=127.0.0.1:1');
+    expect(other.body.values).toEqual([]);
+  });
+
+  test('sparklines: one folded column per metric on a shared time axis', async () => {
+    const { status, body } = await sky.api('/api/sparklines?metric=valkey_commands_processed_total,valkey_memory_used_ratio,valkey_connected_clients&from=now-2m&points=24');
+    expect(status).toBe(200);
+    expect(body.step).toBe(5);
+    expect(body.x.length).toBeGreaterThanOrEqual(24);
+    for (const m of ['valkey_commands_processed_total', 'valkey_memory_used_ratio', 'valkey_connected_clients']) expect(body.series[m]).toHaveLength(body.x.length);
+    const clients = body.series.valkey_connected_clients.filter((v: number | null) => v !== null);
+    expect(clients.length).toBeGreaterThan(0);
+    expect(clients.at(-1)).toBeGreaterThanOrEqual(1);
   });
 
   test('metric catalog names, units and kinds', async () => {
