@@ -1,4 +1,5 @@
 // Watches one node: its connection, identity and capabilities, and the INFO and MEMORY STATS pollers.
+import { configChanges, configSnapshot, type ConfigSnapshot } from './configFields.ts';
 import { ReplyError } from 'ioredis';
 import { derived, families, metricDef, self, type MetricDef } from '../metrics/catalog.ts';
 import type { LatestValues } from '../metrics/latestValues.ts';
@@ -75,6 +76,8 @@ export class NodeWatcher {
   private readonly pollers: Poller[];
   private readonly now: () => number;
   private runId: string | undefined;
+  /** Settings seen in the last INFO, to record config_change events. */
+  private config: ConfigSnapshot | undefined;
   private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0 };
   private snap: NodeSnapshot;
   private downError: string | undefined;
@@ -250,6 +253,13 @@ export class NodeWatcher {
       this.event('restart', ts, { previousRunId: this.runId, runId });
     }
     if (runId) this.runId = runId;
+    const config = configSnapshot(info);
+    const changes = this.config ? configChanges(this.config, config) : [];
+    if (changes.length > 0) {
+      this.event('config_change', ts, { changes });
+      this.deps.log.info(`node ${this.address}: config changed: ${changes.map((c) => `${c.field} ${c.from} -> ${c.to}`).join(', ')}`);
+    }
+    this.config = config;
     const repl = info['replication'] ?? {};
     const role: Role = repl['role'] === 'master' ? 'primary' : repl['role'] === 'slave' ? 'replica' : 'unknown';
     const primary = role === 'replica' && repl['master_host'] ? formatAddress(repl['master_host'], Number(repl['master_port'])) : undefined;

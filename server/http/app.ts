@@ -11,6 +11,7 @@ import type { LiveHub } from '../metrics/liveHub.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { ApiError, badParam, errorResponse } from './errors.ts';
+import { eventMessage } from './eventText.ts';
 import { parseEnum, parseLimit, parseSelector, parseStep, parseTime } from './params.ts';
 import { renderPrometheus } from './prometheusText.ts';
 import { securityMiddleware } from './security.ts';
@@ -148,7 +149,7 @@ export function createApp(deps: AppDeps): Hono {
     if (from > to) throw badParam('from', 'must not be after to');
     const limit = parseLimit('limit', q['limit'], 1000, 100_000);
     const events = await deps.store.events({ from, to, node: q['node'] || undefined, limit });
-    return c.json({ events: events.map((e) => ({ ...e, ts: e.ts / 1000 })) });
+    return c.json({ events: events.map((e) => ({ ...e, ts: e.ts / 1000, type: e.kind, message: eventMessage(e) })) });
   });
 
   app.post('/api/sql', async (c) => {
@@ -182,7 +183,7 @@ export function createApp(deps: AppDeps): Hono {
       const unsubscribe = deps.live.subscribe({
         filter: { metrics, nodes },
         onSamples: (s: Sample[]) => push('samples', s.map((x) => ({ ts: x.ts / 1000, node: x.node, metric: x.metric, labels: x.labels ?? {}, value: x.value }))),
-        onEvents: (e: NodeEvent[]) => push('events', e.map((x) => ({ ...x, ts: x.ts / 1000 }))),
+        onEvents: (e: NodeEvent[]) => push('events', e.map((x) => ({ ...x, ts: x.ts / 1000, type: x.kind, message: eventMessage(x) }))),
       });
       stream.onAbort(() => {
         unsubscribe();

@@ -1,6 +1,7 @@
 // The HTTP API against a real server and DuckDB file: parameter errors, SQL refusals, Host/Origin/token checks, live stream.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { connect } from 'node:net';
+import Redis from 'ioredis';
 import { startStandalone, type ServerHandle } from '../servers/servers.ts';
 import { startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
 
@@ -106,6 +107,30 @@ describe('API', () => {
     const clients = body.series.valkey_connected_clients.filter((v: number | null) => v !== null);
     expect(clients.length).toBeGreaterThan(0);
     expect(clients.at(-1)).toBeGreaterThanOrEqual(1);
+  });
+
+  test('CONFIG SET maxmemory and its policy becomes one config_change event with before and after', async () => {
+    const c = new Redis({ port: server.port, lazyConnect: true, maxRetriesPerRequest: 0, protocol: 2 } as any);
+    await c.connect();
+    try {
+      await c.config('SET', 'maxmemory', '64mb');
+      await c.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const found = await waitFor('a config_change event', async () => {
+        const { body } = await sky.api('/api/events?from=now-1m');
+        const changes = body.events.filter((e: any) => e.kind === 'config_change').flatMap((e: any) => e.detail.changes);
+        return changes.some((x: any) => x.field === 'maxmemory_policy') && changes;
+      });
+      expect(found).toContainEqual({ field: 'maxmemory', from: '0', to: String(64 * 1024 * 1024) });
+      expect(found).toContainEqual({ field: 'maxmemory_policy', from: 'noeviction', to: 'allkeys-lru' });
+      // The UI gets the kind as `type` and a sentence to show.
+      const { body } = await sky.api('/api/events?from=now-1m');
+      const policy = body.events.find((e: any) => e.kind === 'config_change' && e.detail.changes.some((x: any) => x.field === 'maxmemory_policy'));
+      expect(policy.type).toBe('config_change');
+      expect(policy.message).toContain('maxmemory_policy noeviction → allkeys-lru');
+    } finally {
+      await c.config('SET', 'maxmemory', '0').catch(() => {});
+      c.disconnect();
+    }
   });
 
   test('metric catalog names, units and kinds', async () => {

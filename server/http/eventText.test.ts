@@ -1,0 +1,14 @@
+import { expect, test } from 'bun:test';
+import { eventMessage } from './eventText.ts';
+
+test.each([
+  [{ kind: 'node_down', detail: { error: 'connection refused' } }, 'down: connection refused'],
+  [{ kind: 'node_up', detail: { downSeconds: 12 } }, 'up again after 12 s down'],
+  [{ kind: 'node_up', detail: {} }, 'up'],
+  [{ kind: 'failover', detail: { promoted: 'a:2', previousPrimary: 'a:1' } }, 'promoted to primary (was replica of a:1)'],
+  [{ kind: 'role_change', detail: { from: 'primary', to: 'replica', primary: 'a:2' } }, 'role primary → replica (primary a:2)'],
+  [{ kind: 'config_change', detail: { changes: [{ field: 'maxmemory', from: '0', to: '1024' }] } }, 'config: maxmemory 0 → 1024'],
+  [{ kind: 'source_error', detail: { source: 'memory_stats', error: 'NOPERM' } }, 'memory_stats poll failing: NOPERM'],
+] as const)('%p reads "%s"', (e, text) => {
+  expect(eventMessage(e as any)).toBe(text);
+});

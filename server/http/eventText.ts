@@ -1,0 +1,32 @@
+// One readable sentence per event for the UI's timeline, tables and chart markers.
+import type { NodeEvent } from '../collect/sink.ts';
+
+const str = (v: unknown): string => (v === null || v === undefined ? '?' : String(v));
+
+export function eventMessage(e: Pick<NodeEvent, 'kind' | 'detail'>): string {
+  const d = e.detail ?? {};
+  switch (e.kind) {
+    case 'node_up':
+      return d['downSeconds'] !== undefined ? `up again after ${d['downSeconds']} s down` : 'up';
+    case 'node_down':
+      return `down: ${str(d['error'])}`;
+    case 'node_added':
+      return `joined${d['role'] ? ` as ${d['role']}` : ''}`;
+    case 'node_removed':
+      return 'left the cluster';
+    case 'role_change':
+      return `role ${str(d['from'])} → ${str(d['to'])}${d['primary'] ? ` (primary ${d['primary']})` : ''}`;
+    case 'failover':
+      return `promoted to primary${d['previousPrimary'] ? ` (was replica of ${d['previousPrimary']})` : ''}`;
+    case 'restart':
+      return 'restarted (new run id)';
+    case 'config_change': {
+      const changes = Array.isArray(d['changes']) ? (d['changes'] as { field: string; from: string; to: string }[]) : [];
+      return `config: ${changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(', ') || 'changed'}`;
+    }
+    case 'source_error':
+      return `${str(d['source'])} poll failing: ${str(d['error'])}`;
+    default:
+      return String(e.kind).replace(/_/g, ' ');
+  }
+}
