@@ -36,7 +36,10 @@ export interface AppDeps {
   portRef?: () => number | undefined;
 }
 
+/** Charts ask for about one bucket per pixel; more than this is a wrong step, unless the caller raises it with maxPoints. */
 const maxBuckets = 20_000;
+/** The most values (buckets x requested nodes) a caller may ask for with maxPoints, e.g. every raw sample of a week. */
+const maxPointsCap = 2_000_000;
 const maxSparklines = 200;
 
 /** Totals make sense for rates and amounts; for ratios, durations and flags an average does. */
@@ -97,13 +100,22 @@ export function createApp(deps: AppDeps): Hono {
     const from = parseTime('from', q['from'], to - 3_600_000, t);
     if (from >= to) throw badParam('from', 'must be before to');
     const step = parseStep('step', q['step']) ?? Math.max(deps.server.infoIntervalMs, Math.ceil((to - from) / 1000 / 1000) * 1000);
-    if ((to - from) / step > maxBuckets) throw badParam('step', `too small for this range: at most ${maxBuckets} buckets`);
     const agg = parseEnum('agg', q['agg'], ['avg', 'max', 'min', 'last'] as const, 'avg')!;
     const combine = parseEnum('combine', q['combine'], ['sum', 'avg', 'max', 'min'] as const, undefined);
+    const format = parseEnum('format', q['format'], ['json', 'f64'] as const, 'json')!;
     const nodeParam = q['node'] ?? 'all';
     const nodes = nodeParam === 'all' ? ('all' as const) : nodeParam.split(',').filter(Boolean);
     if (nodes !== 'all' && nodes.length === 0) throw badParam('node', 'give "all" or one or more node addresses separated by commas');
+    const buckets = (to - from) / step;
+    if (q['maxPoints']) {
+      const maxPoints = parseLimit('maxPoints', q['maxPoints'], maxBuckets, maxPointsCap);
+      const columns = nodes === 'all' ? Math.max(1, deps.monitor.nodes().length) : nodes.length;
+      if (buckets * columns > maxPoints) throw badParam('step', `too small for this range: ${Math.ceil(buckets)} buckets x ${columns} node(s) is more than maxPoints=${maxPoints}`);
+    } else if (buckets > maxBuckets) {
+      throw badParam('step', `too small for this range: at most ${maxBuckets} buckets (maxPoints=N raises the limit to N buckets x nodes, at most ${maxPointsCap})`);
+    }
     const result = await deps.store.series({ metric, labels, nodes, from, to, step, agg, combine });
+    if (format === 'f64') return f64Response({ metric, unit: def.unit, kind: def.kind, step: result.step, source: result.source, series: result.series }, result.data);
     return c.json({ metric, unit: def.unit, kind: def.kind, ...result });
   });
 
@@ -224,4 +236,26 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   return app;
+}
+
+/**
+ * format=f64: the same series as a compact binary body for very long charts, where JSON's text is the
+ * bottleneck. Layout: uint32 (little-endian) length of a UTF-8 JSON header {metric, unit, kind, step, source,
+ * series, rows, columns}; the header; zero padding to a multiple of 8 bytes; then `columns` columns of
+ * `rows` little-endian float64 each: x (unix seconds) first, then one per entry of series, NaN for null.
+ */
+function f64Response(head: Record<string, unknown>, data: (number | null)[][]): Response {
+  const rows = data[0]?.length ?? 0;
+  const header = new TextEncoder().encode(JSON.stringify({ ...head, rows, columns: data.length }));
+  const offset = Math.ceil((4 + header.length) / 8) * 8;
+  const body = new ArrayBuffer(offset + data.length * rows * 8);
+  new DataView(body).setUint32(0, header.length, true);
+  new Uint8Array(body, 4, header.length).set(header);
+  const values = new Float64Array(body, offset);
+  for (let c = 0; c < data.length; c++) {
+    const column = data[c]!;
+    const base = c * rows;
+    for (let r = 0; r < rows; r++) values[base + r] = column[r] ?? Number.NaN;
+  }
+  return new Response(body, { headers: { 'content-type': 'application/octet-stream' } });
 }

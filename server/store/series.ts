@@ -7,8 +7,8 @@ import { labelsInclude } from './labels.ts';
 import { hourMs, minuteMs } from './maintain.ts';
 import type { SeriesCombine, SeriesQuery, SeriesResult } from './types.ts';
 
-/** More buckets than any chart can show; beyond this the caller asked for the wrong step. */
-export const maxBuckets = 20_000;
+/** A backstop: the HTTP API limits requests to 20 000 buckets unless the caller raises it (maxPoints, up to 2 000 000 values). */
+export const maxBuckets = 2_000_000;
 const aggs = new Set<string>(['avg', 'max', 'min', 'last']);
 const combines = new Set<string>(['sum', 'avg', 'max', 'min']);
 

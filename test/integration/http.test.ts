@@ -40,6 +40,9 @@ describe('API', () => {
     ['/api/series?metric=valkey_uptime_seconds&to=2026-13-45T99:00:00Z', 'to'],
     ['/api/series?metric=valkey_uptime_seconds&from=now-1h&to=now-2h', 'from'],
     ['/api/series?metric=valkey_uptime_seconds&from=now-7d&step=1s', 'step'],
+    ['/api/series?metric=valkey_uptime_seconds&from=now-12h&step=1s&maxPoints=2000001', 'maxPoints'],
+    ['/api/series?metric=valkey_uptime_seconds&from=now-12h&step=1s&maxPoints=50000&node=a:1,b:2', 'step'],
+    ['/api/series?metric=valkey_uptime_seconds&format=csv', 'format'],
     ['/api/series?metric=valkey_uptime_seconds&step=fast', 'step'],
     ['/api/series?metric=valkey_uptime_seconds&agg=median', 'agg'],
     ['/api/series?metric=valkey_uptime_seconds&combine=p99', 'combine'],
@@ -80,6 +83,41 @@ describe('API', () => {
     expect(combined.status).toBe(200);
     expect(combined.body.series).toEqual([{ node: '*', labels: {} }]);
     expect(combined.body.data).toHaveLength(2);
+  });
+
+  test('series: maxPoints lets a caller ask for more than 20 000 buckets; format=f64 is the same data in binary', async () => {
+    const q = `/api/series?metric=valkey_connected_clients&node=${node}&from=now-12h&to=now&step=1s`;
+    expect((await sky.api(q)).status).toBe(400);
+    const json = await sky.api(`${q}&maxPoints=2000000`);
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ step: 1, source: 'raw', series: [{ node, labels: {} }] });
+    expect(json.body.data[0].length).toBeGreaterThan(43_000);
+    // f64: uint32 header length, JSON header, padding to 8 bytes, then float64 columns (x first), NaN for null.
+    const res = await fetch(`${sky.url.replace(/\/$/, '')}${q}&maxPoints=2000000&format=f64`);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    const buf = await res.arrayBuffer();
+    const headerLength = new DataView(buf).getUint32(0, true);
+    const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength)));
+    expect(head).toMatchObject({ metric: 'valkey_connected_clients', step: 1, source: 'raw', series: [{ node, labels: {} }], columns: 2 });
+    const offset = Math.ceil((4 + headerLength) / 8) * 8;
+    expect(buf.byteLength).toBe(offset + head.columns * head.rows * 8);
+    const x = new Float64Array(buf, offset, head.rows);
+    const y = new Float64Array(buf, offset + head.rows * 8, head.rows);
+    // The two requests ran a moment apart: compare the buckets both have, except the newest (still filling).
+    const first = json.body.data[0].indexOf(x[0]);
+    expect(first).toBeGreaterThanOrEqual(0);
+    let compared = 0;
+    const both = Math.min(json.body.data[0].length - first, head.rows) - 1;
+    for (let i = 0; i < both; i++) {
+      expect(x[i]).toBe(json.body.data[0][i + first]);
+      const v = json.body.data[1][i + first];
+      if (v === null) expect(Number.isNaN(y[i])).toBe(true);
+      else if (!Number.isNaN(y[i])) {
+        expect(y[i]).toBe(v);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 
   test('latest: the newest sample per series, counters as rates, filtered by metric and node', async () => {
