@@ -83,3 +83,46 @@ test('a password in a bad URL does not appear in the error', () => {
     expect((e as Error).message).not.toContain('hunter2');
   }
 });
+
+test('demo subcommand: own default db, default rate, --no-open, --duration, --ops; no targets', () => {
+  const d = loadConfig(['demo'], { SKYSCOPE_TARGETS: 'redis://ignored:1' });
+  expect(d.command).toBe('demo');
+  expect(d.db).toBe('./skyscope-demo.duckdb');
+  expect(d.port).toBe(8379);
+  expect(d.targets).toEqual([]);
+  expect(d.demo).toEqual({ open: true, durationMs: undefined, opsPerSecond: 1000, portGiven: false });
+  expect(Object.isFrozen(d.demo)).toBe(true);
+
+  const c = loadConfig(['demo', '--no-open', '--duration', '30s', '--ops=2500', '--port', '0', '--db', 'x.duckdb', '--log-level', 'warn'], {});
+  expect(c.demo).toEqual({ open: false, durationMs: 30_000, opsPerSecond: 2500, portGiven: true });
+  expect(c.port).toBe(0);
+  expect(c.db).toBe('x.duckdb');
+  expect(c.logLevel).toBe('warn');
+  expect(loadConfig(['demo'], { SKYSCOPE_PORT: '9000', SKYSCOPE_DB: 'env.duckdb' })).toMatchObject({ port: 9000, db: 'env.duckdb', demo: { portGiven: true } });
+  expect(loadConfig(['demo', '--help'], {}).command).toBe('help');
+});
+
+test.each([
+  [['demo', '--duration', 'soon'], /--duration: "soon" is not a duration/],
+  [['demo', '--duration'], /--duration needs a value/],
+  [['demo', '--ops', '0'], /--ops must be a whole number from 1 to 100000, got "0"/],
+  [['demo', '--ops', '1.5'], /--ops must be a whole number/],
+  [['demo', '--ops', 'lots'], /--ops must be a whole number/],
+  [['demo', '--ops', '100001'], /--ops must be a whole number/],
+  [['demo', '--no-open=1'], /--no-open takes no value/],
+  [['demo', 'redis://127.0.0.1:6379'], /demo takes no server URLs/],
+  [['demo', '--port', 'x'], /--port must be a number/],
+  [['--no-open'], /--no-open only applies to `skyscope demo`/],
+  [['--duration', '10s'], /--duration only applies to `skyscope demo`/],
+  [['sql', '--ops', '5', 'SELECT 1'], /--ops only applies to `skyscope demo`/],
+])('bad demo input %p gives one line', (argv, message) => {
+  let err: unknown;
+  try {
+    loadConfig(argv as string[], {});
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  expect((err as Error).message).toMatch(message);
+  expect((err as Error).message).not.toContain('\n');
+});

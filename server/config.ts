@@ -11,7 +11,7 @@ export interface Intervals {
 }
 
 export interface Config {
-  command: 'run' | 'sql' | 'help' | 'version';
+  command: 'run' | 'sql' | 'demo' | 'help' | 'version';
   targets: Target[];
   db: string;
   host: string;
@@ -25,6 +25,19 @@ export interface Config {
   logLevel: LogLevel;
   /** For `skyscope sql`: the statement to send to the running instance. */
   sql?: string;
+  /** For `skyscope demo`. */
+  demo?: DemoOptions;
+}
+
+export interface DemoOptions {
+  /** Open the browser when stdout is a terminal (off with --no-open). */
+  open: boolean;
+  /** Stop by itself after this long (--duration); runs until Ctrl-C when absent. */
+  durationMs?: number;
+  /** Workload rate over the whole cluster (--ops). */
+  opsPerSecond: number;
+  /** The port was given (flag, env or file): do not fall back to a free one when it is taken. */
+  portGiven: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -34,6 +47,7 @@ const defaultTarget = 'redis://127.0.0.1:6379';
 
 export const usage = `Usage: skyscope [options] [redis://|rediss://[user:pass@]host:port[/db] ...]
        skyscope sql [--host ADDR] [--port N] [--token T] "SELECT ..."
+       skyscope demo [--no-open] [--duration DURATION] [--ops N] [--port N] [--db FILE]
 
 Watches Valkey and Redis servers (standalone or any node of a cluster), keeps every sample in a
 DuckDB file and serves the UI, an HTTP API and Prometheus /metrics.
@@ -53,6 +67,14 @@ Options:
   --help                  show this help
   --version               show the version
 
+Demo: \`skyscope demo\` starts a local Valkey cluster (3 primaries, 3 replicas on 127.0.0.1) with a skewed
+workload and opens Skyscope on it; Ctrl-C stops everything and removes the cluster. It uses
+SKYSCOPE_VALKEY_SERVER (a valkey-server path), else valkey-server on PATH, else the repository's test servers.
+  --no-open               do not open a browser
+  --duration DURATION     stop by itself after this long (e.g. 30s)
+  --ops N                 workload commands per second over the cluster (default 1000)
+  (--db defaults to ./skyscope-demo.duckdb; the port falls back to a free one when 8379 is taken)
+
 Target options (query string): tls_ca, tls_cert, tls_key (file paths), tls_insecure=1, tls_servername.
 Environment: SKYSCOPE_DB, SKYSCOPE_HOST, SKYSCOPE_PORT, SKYSCOPE_INTERVAL, SKYSCOPE_RETENTION,
 SKYSCOPE_TARGETS (space-separated URLs), SKYSCOPE_TOKEN, SKYSCOPE_LOG_LEVEL, and SKYSCOPE_PASSWORD
@@ -63,15 +85,20 @@ type Raw = Record<string, string | string[] | boolean>;
 
 const valueFlags = new Set(['db', 'host', 'port', 'interval', 'retention', 'token', 'config', 'log-level']);
 const boolFlags = new Set(['headless', 'read-only', 'help', 'version']);
+/** Flags only `skyscope demo` accepts. */
+const demoValueFlags = new Set(['duration', 'ops']);
+const demoBoolFlags = new Set(['no-open']);
+export const defaultDemoOps = 1000;
 
 /** Parses argv (without the runtime and script) and env into a Config, or throws ConfigError with one line. */
 export function loadConfig(argv: string[], env: Record<string, string | undefined> = process.env): Readonly<Config> {
   const args = [...argv];
   let command: Config['command'] = 'run';
-  if (args[0] === 'sql') {
-    command = 'sql';
+  if (args[0] === 'sql' || args[0] === 'demo') {
+    command = args[0];
     args.shift();
   }
+  const isDemo = command === 'demo';
   const flags: Raw = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -86,14 +113,16 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
-    if (boolFlags.has(name)) {
+    if (boolFlags.has(name) || (isDemo && demoBoolFlags.has(name))) {
       if (eq >= 0) throw new ConfigError(`--${name} takes no value`);
       flags[name] = true;
-    } else if (valueFlags.has(name)) {
+    } else if (valueFlags.has(name) || (isDemo && demoValueFlags.has(name))) {
       const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new ConfigError(`--${name} needs a value`);
       if (name === 'interval') flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
       else flags[name] = value;
+    } else if (demoValueFlags.has(name) || demoBoolFlags.has(name)) {
+      throw new ConfigError(`--${name} only applies to \`skyscope demo\` (see --help)`);
     } else {
       throw new ConfigError(`unknown option ${a.slice(0, eq < 0 ? undefined : eq)} (see --help)`);
     }
@@ -114,7 +143,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
 
   const cfg = base();
   cfg.command = command;
-  cfg.db = pick('db', 'SKYSCOPE_DB') ?? cfg.db;
+  cfg.db = pick('db', 'SKYSCOPE_DB') ?? (isDemo ? './skyscope-demo.duckdb' : cfg.db);
   cfg.host = pick('host', 'SKYSCOPE_HOST') ?? cfg.host;
   const port = pick('port', 'SKYSCOPE_PORT');
   if (port !== undefined) {
@@ -134,6 +163,23 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new ConfigError(`--log-level must be debug, info, warn or error, got "${level}"`);
   cfg.logLevel = level as LogLevel;
 
+  if (isDemo) {
+    if (positional.length > 0) throw new ConfigError('skyscope demo takes no server URLs: it starts its own local cluster');
+    const ops = flags['ops'];
+    let opsPerSecond = defaultDemoOps;
+    if (typeof ops === 'string') {
+      opsPerSecond = Number(ops);
+      if (!/^\d+$/.test(ops) || opsPerSecond < 1 || opsPerSecond > 100_000) throw new ConfigError(`--ops must be a whole number from 1 to 100000, got "${ops}"`);
+    }
+    const duration = flags['duration'];
+    cfg.demo = {
+      open: flags['no-open'] !== true,
+      durationMs: typeof duration === 'string' ? durationOf('--duration', duration) : undefined,
+      opsPerSecond,
+      portGiven: port !== undefined,
+    };
+    return freeze(cfg);
+  }
   if (command === 'sql') {
     if (positional.length !== 1) throw new ConfigError('skyscope sql needs exactly one SQL statement in quotes');
     cfg.sql = positional[0];
@@ -219,6 +265,7 @@ function listOf(v: unknown): string[] | undefined {
 }
 
 function freeze(c: Config): Readonly<Config> {
+  if (c.demo) Object.freeze(c.demo);
   Object.freeze(c.intervals);
   Object.freeze(c.targets);
   return Object.freeze(c);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
-// Entry point: parse the command line, then run Skyscope, print help/version, or send SQL to a running instance.
+// Entry point: parse the command line, then run Skyscope, print help/version, send SQL to a running instance, or run the demo.
 import { ConfigError, loadConfig, usage, type Config } from './config.ts';
+import { runDemo } from './demo/demo.ts';
 import { createLogger } from './log.ts';
 import { startSkyscope, StartError, version } from './skyscope.ts';
 import { runSqlClient } from './sqlClient.ts';
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if (cfg.command === 'sql') return runSqlClient({ host: cfg.host, port: cfg.port, token: cfg.token, sql: cfg.sql! });
 
   const log = createLogger(cfg.logLevel);
+  if (cfg.command === 'demo') return runDemo(cfg, log);
   let sky;
   try {
     sky = await startSkyscope(cfg, log);
