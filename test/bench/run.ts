@@ -6,22 +6,29 @@
 //   ingest        Skyscope's own CPU, RSS and samples/s landing in DuckDB while watching a 6-node cluster at 1 s
 //   store-ingest  the store's maximum sustained rows/s (test/bench/store-ingest.ts)
 //   query         7-day bucketed series() over generated history (test/bench/store-query.ts)
+//   binary-start  the compiled executable, alone in an empty folder with no Node/Bun: spawn -> first 200 from /api/health
+//   binary-rss    that executable watching a 6-node cluster with its default intervals: RSS and CPU
+//   first-chart   headless Chromium: page.goto('/dashboard?range=1h') -> first chart drawn (test/bench/firstChart.ts)
+//   chart-1m      1.2 M points (7 days at 1 s x 2 nodes) from API request to drawn in Chromium (test/bench/chart1m.ts)
 //
 // Every server and Skyscope started here is stopped on success, failure, Ctrl-C or SIGTERM; all on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchmarkCommand, serverInfo, startCluster, startStandalone, type ClusterHandle, type Flavor, type ServerHandle } from '../servers/servers.ts';
 import { hasChrt, hasTaskset, pinProcess, setPolicy } from './procStats.ts';
 import { beginAll, endAll, NodeProbe, summarizeCost, type CostSummary, type NodeWindow } from './serverCost.ts';
 import { fmtOps, runOverhead, type Condition, type OverheadResult } from './serverOverhead.ts';
-import { killAllSkyscopes, startSkyscopeProcess, waitForNodesUp, type SkyscopeProcess } from './skyscopeProcess.ts';
+import { benchTempDir, killAllSkyscopes, startSkyscopeProcess, waitForNodesUp, type SkyscopeProcess } from './skyscopeProcess.ts';
+import { buildBinary, runBinaryRss, runBinaryStart, type BinaryRssResult, type BinaryStartResult, type BuiltBinary } from './binary.ts';
+import { runChart1m, type Chart1mResult } from './chart1m.ts';
+import { runFirstChart, type FirstChartResult } from './firstChart.ts';
 import { landedSamples, measureWindow, memoryBreakdown, profileSkyscope, rssFloor, type LandedSamples, type MemoryBreakdown, type ProfileSummary, type RssFloor, type WindowUsage } from './skyscopeIngest.ts';
 import { runStoreIngest, type StoreIngestResult } from './store-ingest.ts';
 import { runStoreQuery, weekQueryLabel, type StoreQueryResult } from './store-query.ts';
 
-const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query'] as const;
+const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m'] as const;
 type BenchName = (typeof BENCHES)[number];
 const FLAVOR: Flavor = 'valkey9';
 const root = resolve(import.meta.dir, '..', '..');
@@ -64,8 +71,8 @@ const sel = (name: BenchName) => opts.only.has(name);
 
 /** Durations (seconds) per mode. The full run stays under ~10 minutes on 2 cores. */
 const plan = opts.quick
-  ? { warmup: 4, standaloneOn: 8, standaloneOff: 5, blocks: 2, secondsPerTest: 2, clusterWindow: 20, clusterOff: 8, profile: 15, memory: 10, storeIngest: 5, rawHours: 2, queryRuns: 10, deadline: 6 * 60 }
-  : { warmup: 10, standaloneOn: 20, standaloneOff: 10, blocks: 6, secondsPerTest: 3, clusterWindow: 60, clusterOff: 20, profile: 30, memory: 20, storeIngest: 15, rawHours: 24, queryRuns: 20, deadline: 15 * 60 };
+  ? { warmup: 4, standaloneOn: 8, standaloneOff: 5, blocks: 2, secondsPerTest: 2, clusterWindow: 20, clusterOff: 8, profile: 15, memory: 10, storeIngest: 5, rawHours: 2, queryRuns: 10, warmStarts: 5, binaryWindow: 20, chartHistory: 20, chartRuns: 3, chart1mRuns: 3, deadline: 8 * 60 }
+  : { warmup: 10, standaloneOn: 20, standaloneOff: 10, blocks: 6, secondsPerTest: 3, clusterWindow: 60, clusterOff: 20, profile: 30, memory: 20, storeIngest: 15, rawHours: 24, queryRuns: 20, warmStarts: 10, binaryWindow: 60, chartHistory: 60, chartRuns: 7, chart1mRuns: 5, deadline: 18 * 60 };
 
 const targets = {
   overheadRatio: 0.995, // at most 0.5% fewer ops/s with Skyscope polling
@@ -73,6 +80,10 @@ const targets = {
   skyscopeCpuPercent: 3,
   skyscopeRssMb: 150,
   weekQueryMs: 50,
+  binaryStartMs: 1000,
+  binaryRssMb: 150,
+  firstChartMs: 1000,
+  chart1mMs: 300,
 };
 
 // ---------- output ----------
@@ -119,6 +130,8 @@ const env = {
   cpuModel: cpus()[0]?.model ?? '',
   kernel: release(),
   taskset: hasTaskset,
+  /** 1/5/15-minute load averages at the start: other work on a shared machine shows up in every wall-clock number. */
+  loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
   git: commandOutput(['git', 'rev-parse', '--short', 'HEAD']),
   /** Uncommitted changes under server/ and queries/: the run measures the working tree, not only HEAD. */
   uncommitted: commandOutput(['git', 'status', '--porcelain', '--', 'server', 'queries']).split('\n').filter(Boolean).map((l) => l.slice(3)),
@@ -133,6 +146,12 @@ interface Results {
   ingest?: { usage: WindowUsage; landed: LandedSamples; floor?: RssFloor; memory?: MemoryBreakdown; profile?: ProfileSummary };
   storeIngest?: StoreIngestResult;
   query?: StoreQueryResult;
+  binaryStart?: BinaryStartResult;
+  binaryRss?: BinaryRssResult;
+  firstChart?: FirstChartResult & { skyscope: string; historySeconds: number };
+  /** The same page served by the binary (its embedded, minified UI), right after the binary-rss window. */
+  firstChartBinary?: FirstChartResult;
+  chart1m?: Chart1mResult;
 }
 const results: Results = {};
 const errors: Record<string, string> = {};
@@ -377,6 +396,71 @@ async function queryPhase(): Promise<void> {
   results.query = await runStoreQuery({ rawHours: plan.rawHours, runs: plan.queryRuns, log: indent });
 }
 
+// ---------- 5-8: the compiled binary, the UI in Chromium ----------
+
+async function binaryPhase(): Promise<void> {
+  log(`\n== the compiled binary and the dashboard in Chromium, Valkey ${env.valkey} cluster of 3 primaries + 3 replicas: ${(['binary-start', 'binary-rss', 'first-chart'] as const).filter(sel).join(' + ')}`);
+  let bin: BuiltBinary | undefined;
+  if (sel('binary-start') || sel('binary-rss')) {
+    bin = buildBinary();
+    cleanups.push(async () => bin!.remove());
+    log(`  built with scripts/build.ts in ${bin.buildSeconds.toFixed(1)} s: ${bin.sizeMb.toFixed(1)} MB, copied alone into an empty folder; run with only PATH=/nonexistent and HOME=<empty temp home>`);
+  }
+  const cluster: ClusterHandle = await startCluster(FLAVOR);
+  cleanups.push(() => cluster.stop());
+  const register = (sky: SkyscopeProcess) => cleanups.push(() => sky.stop());
+  // The binary's history (binary-rss) is the dashboard's history (first-chart): no second minute of waiting.
+  const history = benchTempDir('skyscope-bench-history-');
+  cleanups.push(async () => history.remove());
+  const db = join(history.path, 'skyscope.duckdb');
+  let historySeconds = 0;
+
+  if (bin && sel('binary-start')) {
+    await step('binary-start', async () => {
+      log(`\n  [5] binary start: spawn -> first 200 from /api/health, watching the cluster, UI on; 1 first start + ${plan.warmStarts} warm starts (SIGINT and exit between runs)`);
+      results.binaryStart = await runBinaryStart({ bin: bin!, targets: [cluster.seedUrl], nodes: cluster.nodes.length, warmRuns: plan.warmStarts, register, log: indent });
+      indent(`size       ${bin!.sizeMb.toFixed(1)} MB`);
+    });
+  }
+  if (bin && sel('binary-rss')) {
+    await step('binary-rss', async () => {
+      log(`\n  [6] binary RSS: the executable watching ${cluster.nodes.length} nodes with its default intervals (INFO 1 s, MEMORY STATS 5 s, ...), UI on`);
+      const t0 = performance.now();
+      const after = sel('first-chart')
+        ? async (sky: SkyscopeProcess) => {
+            await step('first-chart binary', async () => {
+              log(`\n  [7b] first chart, served by the binary (embedded minified UI) after the window above`);
+              results.firstChartBinary = await runFirstChart({ base: sky.base, runs: plan.chartRuns, log: indent });
+            });
+          }
+        : undefined;
+      results.binaryRss = await runBinaryRss({ bin: bin!, targets: [cluster.seedUrl], nodes: cluster.nodes.length, db, warmupSeconds: plan.warmup, seconds: plan.binaryWindow, register, log: indent, after });
+      historySeconds = (performance.now() - t0) / 1000;
+    });
+  }
+  if (sel('first-chart')) {
+    await step('first-chart', async () => {
+      const sky = await startSkyscopeProcess({ targets: [cluster.seedUrl], db, flags: [], ui: true });
+      cleanups.push(() => sky.stop());
+      await waitForNodesUp(sky, cluster.nodes.length);
+      // A minute of history is plenty; reuse binary-rss's when there is one.
+      const more = Math.max(3, plan.chartHistory - historySeconds);
+      log(`\n  [7] first chart: Skyscope from source (server/main.ts, UI on, default intervals) with ${historySeconds > 0 ? `binary-rss's ${historySeconds.toFixed(0)} s of history + ` : ''}${more.toFixed(0)} s more`);
+      await Bun.sleep(more * 1000);
+      historySeconds += more;
+      const r = await runFirstChart({ base: sky.base, runs: plan.chartRuns, log: indent });
+      results.firstChart = { ...r, skyscope: 'from source (bun server/main.ts), UI bundled at start', historySeconds };
+      await sky.stop();
+    });
+  }
+  await runCleanups();
+}
+
+async function chart1mPhase(): Promise<void> {
+  log(`\n== [8] chart-1m (test/bench/chart1m.ts): 7 days at 1 s x 2 nodes = 1,209,600 points, API request -> drawn in Chromium, ${plan.chart1mRuns} runs per request`);
+  results.chart1m = await runChart1m({ runs: plan.chart1mRuns, log: indent });
+}
+
 // ---------- summary ----------
 
 interface SummaryRow {
@@ -463,11 +547,68 @@ function summarize(): SummaryRow[] {
       result: verdict(after.medianMs < targets.weekQueryMs),
     });
   } else if (sel('query')) rows.push(errorRow('query'));
+  const bs = results.binaryStart;
+  if (bs) {
+    rows.push({
+      bench: 'binary-start',
+      what: `spawn -> 200 /api/health, warm (median of ${bs.warm.length})`,
+      target: `< ${targets.binaryStartMs} ms`,
+      measured: `${bs.warmMedianMs.toFixed(0)} ms (min ${bs.warmMinMs.toFixed(0)}, max ${bs.warmMaxMs.toFixed(0)})`,
+      result: verdict(bs.warmMedianMs < targets.binaryStartMs),
+    });
+    rows.push({
+      bench: 'binary-start',
+      what: 'first start (unpacks libduckdb.so, creates the DB)',
+      target: `< ${targets.binaryStartMs} ms`,
+      measured: `${bs.first.ms.toFixed(0)} ms`,
+      result: verdict(bs.first.ms < targets.binaryStartMs),
+    });
+    rows.push({ bench: 'binary-start', what: 'executable size', target: '-', measured: `${bs.sizeMb.toFixed(1)} MB`, result: 'info' });
+    const fm = bs.first.memory;
+    if (fm) rows.push({ bench: 'binary-start', what: `first start's RSS, ${fm.afterSeconds.toFixed(0)} s in (unpacking reads the library)`, target: '-', measured: `${fm.rssMb.toFixed(0)} MB (private ${fm.anonMb.toFixed(0)}, file-backed ${fm.fileMb.toFixed(0)})`, result: 'info' });
+  } else if (sel('binary-start')) rows.push(errorRow('binary-start'));
+  const br = results.binaryRss;
+  if (br) {
+    rows.push({
+      bench: 'binary-rss',
+      what: `RSS, binary watching ${br.nodes} nodes, default intervals`,
+      target: `< ${targets.binaryRssMb} MB`,
+      measured: `max ${br.usage.rss.maxMb.toFixed(0)} MB, avg ${br.usage.rss.avgMb.toFixed(0)} (${br.usage.seconds.toFixed(0)} s; RssAnon max ${br.usage.rss.anonMaxMb.toFixed(0)})`,
+      result: verdict(br.usage.rss.maxMb < targets.binaryRssMb),
+    });
+    rows.push({ bench: 'binary-rss', what: 'CPU, same window', target: '-', measured: `${br.usage.cpuPercent.toFixed(2)}% core`, result: 'info' });
+  } else if (sel('binary-rss')) rows.push(errorRow('binary-rss'));
+  const fc = results.firstChart;
+  if (fc) {
+    rows.push({
+      bench: 'first-chart',
+      what: `goto /dashboard?range=1h -> first chart drawn (median of ${fc.runs.length})`,
+      target: `< ${targets.firstChartMs} ms`,
+      measured: `${fc.firstMedianMs.toFixed(0)} ms (min ${fc.firstMinMs.toFixed(0)}, max ${fc.firstMaxMs.toFixed(0)})`,
+      result: verdict(fc.firstMedianMs < targets.firstChartMs),
+    });
+    rows.push({ bench: 'first-chart', what: `goto -> every chart drawn (${fc.drawn} of ${fc.charts} have data)`, target: '-', measured: `${fc.allMedianMs.toFixed(0)} ms median`, result: 'info' });
+    const fb = results.firstChartBinary;
+    if (fb) rows.push({ bench: 'first-chart', what: 'same, served by the binary (minified UI): first / every', target: '-', measured: `${fb.firstMedianMs.toFixed(0)} / ${fb.allMedianMs.toFixed(0)} ms median`, result: 'info' });
+  } else if (sel('first-chart')) rows.push(errorRow('first-chart'));
+  const c1 = results.chart1m;
+  if (c1) {
+    for (const c of c1.cases) {
+      rows.push({
+        bench: 'chart-1m',
+        what: `${c.label}: fetch -> drawn`,
+        target: `< ${targets.chart1mMs} ms`,
+        measured: `${c.median.totalMs.toFixed(0)} ms (server ${c.server.handlerMs.toFixed(0)}, body ${c.median.bodyMs.toFixed(0)}, parse ${c.median.parseMs.toFixed(0)}, draw ${c.median.drawMs.toFixed(0)})`,
+        result: verdict(c.median.totalMs < targets.chart1mMs),
+      });
+    }
+    rows.push({ bench: 'chart-1m', what: 'raw week, JSON / f64', target: '-', measured: `${c1.jsonOverF64.toFixed(2)}x`, result: 'info' });
+  } else if (sel('chart-1m')) rows.push(errorRow('chart-1m'));
   return rows;
 }
 
 function errorRow(bench: string): SummaryRow {
-  return { bench, what: 'did not complete', target: '-', measured: Object.entries(errors).find(([k]) => k.startsWith(bench))?.[1]?.split('\n')[0] ?? 'error', result: 'ERROR' };
+  return { bench, what: 'did not complete', target: '-', measured: Object.entries(errors).find(([k]) => k.startsWith(bench) || bench.startsWith(k))?.[1]?.split('\n')[0] ?? 'error', result: 'ERROR' };
 }
 
 function printSummary(rows: SummaryRow[]): void {
@@ -484,7 +625,7 @@ function printSummary(rows: SummaryRow[]): void {
 // ---------- main ----------
 
 log(`Skyscope benchmarks (${opts.quick ? 'quick' : 'full'} run: ${[...opts.only].join(', ')})`);
-log(`  bun ${env.bun}; Valkey ${env.valkey} (${env.valkeyBenchmark}); ${env.cpus} x ${env.cpuModel}; Linux ${env.kernel}; git ${env.git}${env.uncommitted.length ? ` + uncommitted ${env.uncommitted.join(', ')}` : ''}`);
+log(`  bun ${env.bun}; Valkey ${env.valkey} (${env.valkeyBenchmark}); ${env.cpus} x ${env.cpuModel}; Linux ${env.kernel}; load average ${env.loadAverage.join(' ')}; git ${env.git}${env.uncommitted.length ? ` + uncommitted ${env.uncommitted.join(', ')}` : ''}`);
 let exitCode = 0;
 try {
   if (sel('overhead') || sel('server-cpu')) await step('standalone', standalonePhase);
@@ -493,6 +634,9 @@ try {
   await runCleanups();
   if (sel('store-ingest')) await step('store-ingest', storeIngestPhase);
   if (sel('query')) await step('query', queryPhase);
+  if (sel('binary-start') || sel('binary-rss') || sel('first-chart')) await step('binary', binaryPhase);
+  await runCleanups();
+  if (sel('chart-1m')) await step('chart-1m', chart1mPhase);
 } finally {
   await runCleanups();
   killAllSkyscopes();
@@ -502,6 +646,7 @@ try {
   const out = join(root, 'test-results', 'bench.json');
   mkdirSync(join(root, 'test-results'), { recursive: true });
   writeFileSync(out, JSON.stringify({ started: started.toISOString(), seconds, options: { quick: opts.quick, only: [...opts.only], profile: opts.profile }, plan, targets, env, summary, results, errors }, null, 2) + '\n');
+  log(`load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   log(`\n${seconds.toFixed(0)} s in all; results in ${out.replace(root + '/', '')}`);
   if (Object.keys(errors).length > 0) exitCode = 1;
 }

@@ -14,12 +14,22 @@ export const everySourceEverySecond = ['--interval', '1s', '--interval', 'memory
 
 export interface SkyscopeOptions {
   targets: string[];
-  /** Skyscope flags after --db/--port/--headless; default: every source at 1 s. */
+  /** Skyscope flags after --db/--port/--headless; default: every source at 1 s ([] = Skyscope's default intervals). */
   flags?: string[];
   /** Pin to this CPU with taskset (when available). */
   cpu?: number;
   /** Extra Bun flags, e.g. ['--cpu-prof-md', '--cpu-prof-dir=DIR']. */
   bunFlags?: string[];
+  /** Run this compiled executable (scripts/build.ts) instead of Bun + server/main.ts. */
+  executable?: string;
+  /** The child's whole environment; default this process's environment without SKYSCOPE_TARGETS. */
+  env?: Record<string, string>;
+  /** Working directory; default the repository. */
+  cwd?: string;
+  /** A DuckDB file the caller owns (kept on stop); default a new file in a temp directory removed on stop. */
+  db?: string;
+  /** Serve the UI too; default --headless. */
+  ui?: boolean;
 }
 
 export interface SkyscopeProcess {
@@ -28,14 +38,17 @@ export interface SkyscopeProcess {
   base: string;
   dbPath: string;
   pinned: boolean;
+  /** performance.now() just before the spawn, and when the "serving" line arrived (the HTTP server is listening). */
+  spawnedAt: number;
+  servingAt: number;
   getJson<T = any>(path: string): Promise<T>;
   /** POST /api/sql; rows as arrays in column order. */
   sql(sql: string): Promise<{ columns: string[]; rows: unknown[][] }>;
   /** SIGSTOP: the process uses no CPU and sends nothing; its connections stay open and idle. */
   pause(): void;
   resume(): void;
-  /** SIGTERM (flushes and closes the DuckDB file), SIGKILL after a timeout; removes its directory. Idempotent. */
-  stop(): Promise<void>;
+  /** SIGTERM (or SIGINT: both flush and close the DuckDB file), SIGKILL after a timeout; removes its directory. Idempotent. */
+  stop(signal?: 'SIGTERM' | 'SIGINT'): Promise<void>;
   /** Last lines of stderr (the log), for error messages. */
   logTail(): string;
 }
@@ -45,16 +58,25 @@ const running = new Map<ChildProcess, string>();
 
 export async function startSkyscopeProcess(opts: SkyscopeOptions): Promise<SkyscopeProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'skyscope-bench-sky-'));
-  const dbPath = join(dir, 'skyscope.duckdb');
-  const args = [...(opts.bunFlags ?? []), join(root, 'server', 'main.ts'), '--db', dbPath, '--port', '0', '--host', '127.0.0.1', '--headless', ...(opts.flags ?? everySourceEverySecond), ...opts.targets];
+  const dbPath = opts.db ?? join(dir, 'skyscope.duckdb');
+  const skyArgs = ['--db', dbPath, '--port', '0', '--host', '127.0.0.1', ...(opts.ui ? [] : ['--headless']), ...(opts.flags ?? everySourceEverySecond), ...opts.targets];
+  const command = opts.executable ? [opts.executable, ...skyArgs] : [process.execPath, ...(opts.bunFlags ?? []), join(root, 'server', 'main.ts'), ...skyArgs];
   const pinned = opts.cpu !== undefined && hasTaskset;
-  // taskset execs the program, so the child's pid is Bun's own.
-  const [program, ...argv] = pinned ? ['taskset', '-c', String(opts.cpu), process.execPath, ...args] : [process.execPath, ...args];
-  const child = spawn(program, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYSCOPE_TARGETS: '' } });
+  // taskset execs the program, so the child's pid is Skyscope's own.
+  const [program, ...argv] = pinned ? ['taskset', '-c', String(opts.cpu), ...command] : command;
+  const env = opts.env ?? { ...process.env, SKYSCOPE_TARGETS: '' };
+  const spawnedAt = performance.now();
+  const child = spawn(program, argv, { cwd: opts.cwd ?? root, stdio: ['ignore', 'pipe', 'pipe'], env });
   running.set(child, dir);
   let out = '';
+  let servingAt = 0;
+  let onOutput: (() => void) | undefined;
   const err: string[] = [];
-  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stdout!.on('data', (d) => {
+    out += String(d);
+    if (!servingAt && out.includes('Skyscope is serving')) servingAt = performance.now();
+    onOutput?.();
+  });
   child.stderr!.on('data', (d) => {
     err.push(...String(d).split('\n').filter(Boolean));
     if (err.length > 200) err.splice(0, err.length - 200);
@@ -63,12 +85,12 @@ export async function startSkyscopeProcess(opts: SkyscopeOptions): Promise<Skysc
   const logTail = () => err.slice(-20).join('\n');
   let stopped = false;
 
-  const stop = async () => {
+  const stop = async (signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM') => {
     if (stopped) return;
     stopped = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGCONT');
-      child.kill('SIGTERM');
+      child.kill(signal);
       const done = await Promise.race([exited.then(() => true), Bun.sleep(STOP_TIMEOUT_MS).then(() => false)]);
       if (!done) child.kill('SIGKILL');
       await exited;
@@ -86,7 +108,15 @@ export async function startSkyscopeProcess(opts: SkyscopeOptions): Promise<Skysc
       await stop();
       throw new Error(`Skyscope did not start (${child.exitCode !== null ? `exit ${child.exitCode}` : 'timeout'}):\n${logTail()}`);
     }
-    await Bun.sleep(50);
+    // Woken by the next output (so start-up times are not rounded to the poll), or after 50 ms at the latest.
+    await new Promise<void>((res) => {
+      const timer = setTimeout(res, 50);
+      onOutput = () => {
+        clearTimeout(timer);
+        res();
+      };
+    });
+    onOutput = undefined;
   }
 
   const getJson = async (path: string) => {
@@ -99,6 +129,8 @@ export async function startSkyscopeProcess(opts: SkyscopeOptions): Promise<Skysc
     base,
     dbPath,
     pinned,
+    spawnedAt,
+    servingAt,
     getJson,
     async sql(sql) {
       const res = await fetch(base + '/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
@@ -144,4 +176,23 @@ export function killAllSkyscopes(): void {
   running.clear();
 }
 
-process.on('exit', killAllSkyscopes);
+/** Temp directories that must not outlive the benchmark (a built binary is 180 MB), removed on exit, even after Ctrl-C. */
+const tempDirs = new Set<string>();
+
+/** mkdtemp under the system temp folder; remove() deletes it now, and process exit deletes it anyway. */
+export function benchTempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(path);
+  return {
+    path,
+    remove() {
+      rmSync(path, { recursive: true, force: true });
+      tempDirs.delete(path);
+    },
+  };
+}
+
+process.on('exit', () => {
+  killAllSkyscopes();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
