@@ -5,7 +5,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const needed = ['bun', 'hono', 'ioredis', '@duckdb/node-api'];
+const needed = ['bun', 'hono', 'ioredis', '@duckdb/node-api', 'preact', 'htm', 'uplot', 'playwright-core'];
 const missing = needed.filter((p) => !existsSync(join(root, 'node_modules', p, 'package.json')));
 if (missing.length > 0) {
   process.stderr.write(`skyscope: installing dependencies (missing: ${missing.join(', ')})...\n`);
