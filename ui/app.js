@@ -40,7 +40,8 @@ function useHealth() {
       } catch (e) {
         setHealth((s) => ({ ok: false, h: s.h, error: e.message }));
       }
-      t = setTimeout(run, 5000);
+      // Every 2 s like the overview, so the "N/N up" badge never contradicts the page below it for long.
+      t = setTimeout(run, 2000);
     };
     run();
     return () => clearTimeout(t);

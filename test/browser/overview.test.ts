@@ -1,5 +1,6 @@
 // The overview in real Chromium against a real 6-node Valkey cluster: every node with its role and values, a killed node flagged first.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import Redis from 'ioredis';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.ts';
 import { startCluster, type ClusterHandle } from '../servers/servers.ts';
 import { startTestSkyscope, waitFor, type TestSkyscope } from '../integration/harness.ts';
@@ -85,6 +86,29 @@ describe('overview', () => {
     await page.context().close();
   });
 
+  test('a node near its maxmemory is listed as a problem and shows its memory as a share of maxmemory', async () => {
+    const primary = (await cluster.primaries())[0]!;
+    const address = `127.0.0.1:${primary.port}`;
+    const redis = new Redis({ host: '127.0.0.1', port: primary.port, lazyConnect: true, protocol: 2 } as any);
+    try {
+      await redis.connect();
+      const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+      // Just above what it uses now: 90% or more of maxmemory, without refusing writes.
+      await redis.config('SET', 'maxmemory', String(Math.ceil(used / 0.93)));
+      const { page, errors } = await browser.open(`${base}/`);
+      const problem = page.locator(`[data-testid=problems] .problem[data-node="${address}"]`);
+      await problem.waitFor({ timeout: 15_000 });
+      expect(await problem.textContent()).toMatch(new RegExp(`${address} uses 9\\d(\\.\\d+)?% of maxmemory`));
+      const memory = await page.locator(`[data-testid=node-table] tr[data-node="${address}"] td`).nth(5).textContent();
+      expect(memory).toMatch(/iB 9\d%$/);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await redis.config('SET', 'maxmemory', '0').catch(() => {});
+      redis.disconnect();
+    }
+  });
+
   test('a killed node shows as down at the top of the table and in the problems strip, live', async () => {
     const { page, errors } = await browser.open(`${base}/`);
     await page.waitForSelector('[data-testid=node-table] tr[data-node]');
@@ -100,6 +124,8 @@ describe('overview', () => {
     expect(await problem.getAttribute('data-node')).toBe(address);
     expect(await problem.textContent()).toContain(`${address} is down`);
     expect(await page.locator('[data-testid=tiles]').textContent()).toContain('5 / 6');
+    // The header badge agrees with the page within one of its polls.
+    await page.waitForSelector('header .health.bad >> text=5/6 up', { timeout: 5_000 });
     await screenshot(page, 'overview-node-down');
     expect(errors).toEqual([]);
     await page.context().close();

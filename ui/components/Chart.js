@@ -174,11 +174,16 @@ export function Chart({
   const xs = data && data[0] ? data[0] : [];
   const hasValues = hasAnyValue(data);
 
+  // While the first data is loading there is nothing to draw: building uPlot (and its empty axes) for every chart
+  // of a page at once would only delay the chart whose data lands first.
+  const ready = hasValues || !loading;
+
   // Build (or rebuild) the uPlot instance when the shape changes; plain data changes go through setData below.
   useLayoutEffect(() => {
     const el = plotRef.current;
-    if (!el) return;
-    readTheme();
+    if (!el || !ready) return;
+    // getComputedStyle forces a style pass: read the theme once, then again only when it changes (the listener above).
+    if (!theme.text) readTheme();
     const width = Math.max(100, el.clientWidth);
     const opts = makeOptions({ cols, unit, kind, integer, height, width, syncKey, live, wrapRef, tipRef });
     const u = new uPlot(opts, emptyOrData(data, ncols), el);
@@ -194,7 +199,7 @@ export function Chart({
       u.destroy();
       uRef.current = null;
     };
-  }, [buildKey]);
+  }, [buildKey, ready]);
 
   // New data: setData keeps the instance, so a live update costs one redraw.
   useEffect(() => {

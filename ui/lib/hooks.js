@@ -1,5 +1,5 @@
 // Data hooks: fetch with abort on change, optional polling, and the last good data kept while a refresh fails.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /**
  * Runs load(signal) when deps change and every `everyMs` if given. Returns {data, error, loading}.
@@ -40,8 +40,12 @@ export function useLoad(load, deps, { everyMs } = {}) {
 /** The width of an element, updated on resize; for choosing bucket sizes and chart widths. */
 export function useWidth(ref) {
   const [width, setWidth] = useState(0);
-  useEffect(() => {
+  // Measured before the first paint, so pages can size their first requests without waiting a frame for the observer.
+  useLayoutEffect(() => {
     if (!ref.current) return;
+    const el = ref.current;
+    const cs = getComputedStyle(el);
+    setWidth(Math.floor(el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)));
     const ro = new ResizeObserver((entries) => setWidth(Math.floor(entries[0].contentRect.width)));
     ro.observe(ref.current);
     return () => ro.disconnect();

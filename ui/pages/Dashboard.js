@@ -46,6 +46,8 @@ const SPECS = [
 
 const LIVE_METRICS = [...new Set(SPECS.flatMap((s) => (s.den ? [s.metric, s.den] : [s.metric])))];
 const COMBINE_WORD = { sum: 'total', avg: 'avg', max: 'max', ratio: 'avg' };
+/** Chart requests in flight at once: enough to keep the server busy, few enough that the first charts come back first. */
+const HISTORY_REQUESTS_IN_FLIGHT = 3;
 const GAP = 10;
 const MIN_CHART = 420;
 
@@ -258,9 +260,12 @@ export function Dashboard({ route }) {
 
   const live = useLive({ metrics: LIVE_METRICS, nodes: node, enabled: range.live }, (samples) => onSamples(samples), (evs) => onLiveEvents(evs));
 
-  // History: every chart's request goes out at once and lands on its own, so one slow query never holds the others.
+  // History: requests go out in the order the charts are read, a few at a time, and each chart draws as soon as its
+  // own data lands. Sent all at once, they would share the server's cores and all come back at the end together.
+  // Only the combined view needs the node list first (cluster totals count primaries only).
+  const needNodes = combined;
   useEffect(() => {
-    if (!step || !nodesReady) return;
+    if (!step || (needNodes && !nodesReady)) return;
     const ctrl = new AbortController();
     const { from, to } = resolveRange(range);
     const ctx = { from, to, step, agg, node, combined, primaries, primarySet: new Set(primaries), range };
@@ -271,20 +276,26 @@ export function Dashboard({ route }) {
       for (const s of SPECS) next[s.id] = { ...(old[s.id] ?? { xs: [], keys: [], cols: [] }), loading: true, error: undefined };
       return next;
     });
-    for (const spec of SPECS) {
-      loadChart(spec, ctx, ctrl.signal).then(
-        (r) => {
-          if (ctrl.signal.aborted) return;
-          setCharts((old) => ({ ...old, [spec.id]: { ...r, loading: false, error: undefined } }));
-        },
-        (e) => {
-          if (e.name === 'AbortError' || ctrl.signal.aborted) return;
-          setCharts((old) => ({ ...old, [spec.id]: { ...(old[spec.id] ?? { xs: [], keys: [], cols: [] }), loading: false, error: e } }));
-        },
-      );
-    }
+    const queue = [...SPECS];
+    const next = () => {
+      const spec = queue.shift();
+      if (!spec || ctrl.signal.aborted) return;
+      loadChart(spec, ctx, ctrl.signal)
+        .then(
+          (r) => {
+            if (ctrl.signal.aborted) return;
+            setCharts((old) => ({ ...old, [spec.id]: { ...r, loading: false, error: undefined } }));
+          },
+          (e) => {
+            if (e.name === 'AbortError' || ctrl.signal.aborted) return;
+            setCharts((old) => ({ ...old, [spec.id]: { ...(old[spec.id] ?? { xs: [], keys: [], cols: [] }), loading: false, error: e } }));
+          },
+        )
+        .finally(next);
+    };
+    for (let i = 0; i < HISTORY_REQUESTS_IN_FLIGHT; i++) next();
     return () => ctrl.abort();
-  }, [rangeKey, node, combined, agg, step, nodesReady, nodesKey, live.reconnects]);
+  }, [rangeKey, node, combined, agg, step, needNodes && nodesReady, needNodes ? nodesKey : '', live.reconnects]);
 
   // Events for the range (markers on every chart); live events are appended as they come.
   const [events, setEvents] = useState([]);
