@@ -15,6 +15,8 @@ export function formatBytes(v) {
 export function formatNumber(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
+  // Whole numbers (keys, clients, replicas) read as they are: "2", not "2.00".
+  if (Number.isInteger(v) && a < 1e4) return String(v);
   if (a >= 1e9) return (v / 1e9).toFixed(a >= 1e10 ? 1 : 2) + 'G';
   if (a >= 1e6) return (v / 1e6).toFixed(a >= 1e7 ? 1 : 2) + 'M';
   if (a >= 1e4) return (v / 1e3).toFixed(a >= 1e5 ? 0 : 1) + 'k';
