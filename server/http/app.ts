@@ -36,7 +36,7 @@ export interface AppDeps {
   portRef?: () => number | undefined;
 }
 
-/** Charts ask for about one bucket per pixel; more than this is a wrong step, unless the caller raises it with maxPoints. */
+/** Charts ask for about one bucket per pixel; more points than this (2 per bucket with agg=minmax) is a wrong step, unless the caller raises it with maxPoints. */
 const maxBuckets = 20_000;
 /** The most values (buckets x requested nodes) a caller may ask for with maxPoints, e.g. every raw sample of a week. */
 const maxPointsCap = 2_000_000;
@@ -100,19 +100,23 @@ export function createApp(deps: AppDeps): Hono {
     const from = parseTime('from', q['from'], to - 3_600_000, t);
     if (from >= to) throw badParam('from', 'must be before to');
     const step = parseStep('step', q['step']) ?? Math.max(deps.server.infoIntervalMs, Math.ceil((to - from) / 1000 / 1000) * 1000);
-    const agg = parseEnum('agg', q['agg'], ['avg', 'max', 'min', 'last'] as const, 'avg')!;
+    // minmax: per-pixel min/max decimation, two points per bucket (see SeriesAgg).
+    const agg = parseEnum('agg', q['agg'], ['avg', 'max', 'min', 'last', 'minmax'] as const, 'avg')!;
     const combine = parseEnum('combine', q['combine'], ['sum', 'avg', 'max', 'min'] as const, undefined);
     const format = parseEnum('format', q['format'], ['json', 'f64'] as const, 'json')!;
     const nodeParam = q['node'] ?? 'all';
     const nodes = nodeParam === 'all' ? ('all' as const) : nodeParam.split(',').filter(Boolean);
     if (nodes !== 'all' && nodes.length === 0) throw badParam('node', 'give "all" or one or more node addresses separated by commas');
-    const buckets = (to - from) / step;
+    // Points per series: one per bucket, two with agg=minmax.
+    const perBucket = agg === 'minmax' ? 2 : 1;
+    const points = ((to - from) / step) * perBucket;
+    const unit = perBucket === 2 ? 'points (2 per bucket with agg=minmax)' : 'buckets';
     if (q['maxPoints']) {
       const maxPoints = parseLimit('maxPoints', q['maxPoints'], maxBuckets, maxPointsCap);
       const columns = nodes === 'all' ? Math.max(1, deps.monitor.nodes().length) : nodes.length;
-      if (buckets * columns > maxPoints) throw badParam('step', `too small for this range: ${Math.ceil(buckets)} buckets x ${columns} node(s) is more than maxPoints=${maxPoints}`);
-    } else if (buckets > maxBuckets) {
-      throw badParam('step', `too small for this range: at most ${maxBuckets} buckets (maxPoints=N raises the limit to N buckets x nodes, at most ${maxPointsCap})`);
+      if (points * columns > maxPoints) throw badParam('step', `too small for this range: ${Math.ceil(points)} ${unit} x ${columns} node(s) is more than maxPoints=${maxPoints}`);
+    } else if (points > maxBuckets) {
+      throw badParam('step', `too small for this range: at most ${maxBuckets} ${unit} (maxPoints=N raises the limit to N ${unit} x nodes, at most ${maxPointsCap})`);
     }
     const result = await deps.store.series({ metric, labels, nodes, from, to, step, agg, combine });
     if (format === 'f64') return f64Response({ metric, unit: def.unit, kind: def.kind, step: result.step, source: result.source, series: result.series }, result.data);

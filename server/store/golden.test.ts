@@ -48,6 +48,11 @@ const seriesParams = (over: Params): Params => ({
   node_ids: ids([1, 2]),
   ...over,
 });
+const minmaxTypes: ParamTypes = { step_ms: BIGINT, metric_ids: LIST(UINTEGER), node_ids: LIST(USMALLINT) };
+const minmaxParams = (over: Params): Params => {
+  const { agg: _agg, ...params } = seriesParams(over);
+  return params;
+};
 const range = (from: number, to: number) => ({ from: at(from), to: at(to) });
 
 const cases: Record<string, GoldenCase> = {
@@ -156,6 +161,9 @@ const cases: Record<string, GoldenCase> = {
   'series#hourly': { query: 'series', params: seriesParams({ step_ms: hourMs }), types: seriesTypes },
   'series#hourly-mixed': { query: 'series', params: seriesParams({ step_ms: hourMs, h_end: at(60), m_end: at(100) }), types: seriesTypes },
   'series#labels': { query: 'series', params: seriesParams({ metric_ids: ids([2, 3]), node_ids: ids([1]), agg: 'last' }), types: seriesTypes },
+  // minmax reads no $agg; the mixed case orders min/max from 1h rows, 1m rows and raw samples.
+  series_minmax: { query: 'series_minmax', params: minmaxParams({}), types: minmaxTypes },
+  'series_minmax#hourly-mixed': { query: 'series_minmax', params: minmaxParams({ step_ms: hourMs, h_end: at(60), m_end: at(100) }), types: minmaxTypes },
 };
 
 /** A readable line per row: timestamps as ISO text, everything else as JSON. */

@@ -1,4 +1,5 @@
-// series(): picks the source table by step, runs queries/series.sql, and pivots rows into uPlot's columnar shape.
+// series(): picks the source table by step, runs queries/series.sql (or series_minmax.sql for agg=minmax), and pivots
+// rows into uPlot's columnar shape.
 import { BIGINT, LIST, UINTEGER, USMALLINT, VARCHAR, listValue } from '@duckdb/node-api';
 import { tsParam, type NamedQueries } from './db.ts';
 import type { Dictionary, MetricEntry } from './dictionary.ts';
@@ -7,9 +8,9 @@ import { labelsInclude } from './labels.ts';
 import { hourMs, minuteMs } from './maintain.ts';
 import type { SeriesCombine, SeriesQuery, SeriesResult } from './types.ts';
 
-/** A backstop: the HTTP API limits requests to 20 000 buckets unless the caller raises it (maxPoints, up to 2 000 000 values). */
+/** A backstop on points per column (buckets, x2 for minmax): the HTTP API limits requests to 20 000 unless the caller raises it (maxPoints, up to 2 000 000 values). */
 export const maxBuckets = 2_000_000;
-const aggs = new Set<string>(['avg', 'max', 'min', 'last']);
+const aggs = new Set<string>(['avg', 'max', 'min', 'last', 'minmax']);
 const combines = new Set<string>(['sum', 'avg', 'max', 'min']);
 
 export interface SeriesContext {
@@ -52,8 +53,9 @@ export function planSeries(q: SeriesQuery, ctx: SeriesContext): SeriesPlan {
   const lo = Math.floor(q.from / stepMs) * stepMs;
   const last = Math.floor(q.to / stepMs) * stepMs;
   const buckets = (last - lo) / stepMs + 1;
-  if (buckets > maxBuckets) {
-    throw new StoreQueryError('bad_request', `${buckets} buckets is more than ${maxBuckets}; use a larger step`);
+  const points = q.agg === 'minmax' ? 2 * buckets : buckets;
+  if (points > maxBuckets) {
+    throw new StoreQueryError('bad_request', `${points} points per series is more than ${maxBuckets}; use a larger step`);
   }
   const hi = last + stepMs;
   const clamp = (ms: number, min: number) => Math.min(Math.max(ms, min), hi);
@@ -63,30 +65,47 @@ export function planSeries(q: SeriesQuery, ctx: SeriesContext): SeriesPlan {
 }
 
 export async function runSeries(db: NamedQueries, dict: Dictionary, q: SeriesQuery, plan: SeriesPlan): Promise<SeriesResult> {
+  const minmax = q.agg === 'minmax';
+  // minmax: two points per bucket, at its start and its middle.
+  const perBucket = minmax ? 2 : 1;
+  const length = plan.buckets * perBucket;
   const xs: number[] = [];
-  for (let i = 0; i < plan.buckets; i++) xs.push((plan.lo + i * plan.stepMs) / 1000);
+  for (let i = 0; i < plan.buckets; i++) {
+    const x = (plan.lo + i * plan.stepMs) / 1000;
+    xs.push(x);
+    if (minmax) xs.push(x + plan.stepMs / 2000);
+  }
 
   const metrics = dict.metricsNamed(q.metric).filter((m) => labelsInclude(m.labels, q.labels ?? {}));
   const nodeIds =
     q.nodes === 'all' ? dict.allNodeIds() : q.nodes.map((a) => dict.knownNodeId(a)).filter((id) => id !== undefined);
 
-  const columns = new Map<string, { nodeId: number; metric: MetricEntry; values: (number | null)[] }>();
+  interface Column {
+    nodeId: number;
+    metric: MetricEntry;
+    /** What is drawn: one value per bucket, or for minmax min and max per bucket in time order. */
+    values: (number | null)[];
+    /** minmax only, for combine: the bucket's min and max. */
+    mins?: (number | null)[];
+    maxes?: (number | null)[];
+  }
+  const columns = new Map<string, Column>();
   if (metrics.length > 0 && nodeIds.length > 0) {
     const reader = await db.read(
-      'series',
+      minmax ? 'series_minmax' : 'series',
       {
         lo: tsParam(plan.lo),
         hi: tsParam(plan.hi),
         h_end: tsParam(plan.hEnd),
         m_end: tsParam(plan.mEnd),
         step_ms: plan.stepMs,
-        agg: q.agg,
+        ...(minmax ? {} : { agg: q.agg }),
         metric_ids: listValue(metrics.map((m) => m.id)),
         node_ids: listValue(nodeIds),
       },
-      { step_ms: BIGINT, agg: VARCHAR, metric_ids: LIST(UINTEGER), node_ids: LIST(USMALLINT) },
+      { step_ms: BIGINT, ...(minmax ? {} : { agg: VARCHAR }), metric_ids: LIST(UINTEGER), node_ids: LIST(USMALLINT) },
     );
-    const [bucket, nodeCol, metricCol, valueCol] = reader.getColumns();
+    const [bucket, nodeCol, metricCol, valueCol, maxCol, minFirstCol] = reader.getColumns();
     for (let r = 0; r < reader.currentRowCount; r++) {
       const nodeId = nodeCol[r] as number;
       const metricId = metricCol[r] as number;
@@ -95,10 +114,25 @@ export async function runSeries(db: NamedQueries, dict: Dictionary, q: SeriesQue
       if (!column) {
         const metric = dict.metric(metricId);
         if (!metric) continue;
-        column = { nodeId, metric, values: new Array<number | null>(plan.buckets).fill(null) };
+        column = { nodeId, metric, values: new Array<number | null>(length).fill(null) };
+        if (minmax && q.combine) {
+          column.mins = new Array<number | null>(plan.buckets).fill(null);
+          column.maxes = new Array<number | null>(plan.buckets).fill(null);
+        }
         columns.set(key, column);
       }
-      column.values[bucket[r] as number] = valueCol[r] as number | null;
+      const b = bucket[r] as number;
+      if (!minmax) {
+        column.values[b] = valueCol[r] as number | null;
+        continue;
+      }
+      const lo = valueCol[r] as number | null;
+      const hi = maxCol[r] as number | null;
+      const minFirst = minFirstCol[r] !== false;
+      column.values[2 * b] = minFirst ? lo : hi;
+      column.values[2 * b + 1] = minFirst ? hi : lo;
+      if (column.mins) column.mins[b] = lo;
+      if (column.maxes) column.maxes[b] = hi;
     }
   }
 
@@ -111,10 +145,23 @@ export async function runSeries(db: NamedQueries, dict: Dictionary, q: SeriesQue
     data: [xs, ...sorted.map((c) => c.values)],
   };
   if (!q.combine) return result;
+  let combined: (number | null)[];
+  if (minmax) {
+    // Fold the mins and the maxes separately and draw the folded min first (see SeriesQuery.combine).
+    const mins = combineColumns(sorted.map((c) => c.mins!), plan.buckets, q.combine);
+    const maxes = combineColumns(sorted.map((c) => c.maxes!), plan.buckets, q.combine);
+    combined = new Array<number | null>(length);
+    for (let b = 0; b < plan.buckets; b++) {
+      combined[2 * b] = mins[b]!;
+      combined[2 * b + 1] = maxes[b]!;
+    }
+  } else {
+    combined = combineColumns(sorted.map((c) => c.values), plan.buckets, q.combine);
+  }
   return {
     ...result,
     series: [{ node: '*', labels: { ...q.labels } }],
-    data: [xs, combineColumns(sorted.map((c) => c.values), plan.buckets, q.combine)],
+    data: [xs, combined],
   };
 }
 

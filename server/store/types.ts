@@ -33,7 +33,12 @@ export interface NodeRecord {
   seenAt?: number;
 }
 
-export type SeriesAgg = 'avg' | 'max' | 'min' | 'last';
+/**
+ * avg/max/min/last: one value per bucket. minmax: per-pixel min/max decimation (the M4 idea), two points per
+ * bucket: x = bucket start and x = bucket start + step/2 carry the bucket's min and max in the order they happened,
+ * so the drawn line spans exactly what drawing every sample would (spikes survive; avg would flatten them).
+ */
+export type SeriesAgg = 'avg' | 'max' | 'min' | 'last' | 'minmax';
 export type SeriesCombine = 'sum' | 'avg' | 'max' | 'min';
 
 export interface SeriesQuery {
@@ -47,17 +52,26 @@ export interface SeriesQuery {
   /** Bucket width in ms; rounded up to whole seconds, or to the rollup's resolution. */
   step: number;
   agg: SeriesAgg;
-  /** Aggregate all matching series into one column per bucket (after agg within each series). */
+  /**
+   * Aggregate all matching series into one column per bucket (after agg within each series). With agg=minmax
+   * the per-series mins are folded with it, and so are the maxes, and the folded min is put first: for sum and
+   * avg that is an outer envelope (sum of mins <= the summed series' true min; its true max <= sum of maxes),
+   * not the exact span; the order within a bucket is no longer when things happened.
+   */
   combine?: SeriesCombine;
 }
 
 export interface SeriesResult {
-  /** Effective bucket width in seconds. */
+  /** Effective bucket width in seconds (with agg=minmax still the bucket, which holds two points). */
   step: number;
   source: 'raw' | '1m' | '1h';
   /** One entry per column of data after x; with combine, one entry {node: '*', labels: query labels}. */
   series: { node: string; labels: Record<string, string> }[];
-  /** uPlot shape: data[0] = bucket starts in unix seconds (every bucket), data[i+1] = series[i]. */
+  /**
+   * uPlot shape: data[0] = bucket starts in unix seconds (every bucket), data[i+1] = series[i].
+   * With agg=minmax, data[0] has two x per bucket (start, start + step/2), ascending, and each column the
+   * bucket's min and max in time order (null, null for a bucket without data).
+   */
   data: (number | null)[][];
 }
 

@@ -9,7 +9,8 @@
 //   binary-start  the compiled executable, alone in an empty folder with no Node/Bun: spawn -> first 200 from /api/health
 //   binary-rss    that executable watching a 6-node cluster with its default intervals: RSS and CPU
 //   first-chart   headless Chromium: page.goto('/dashboard?range=1h') -> first chart drawn (test/bench/firstChart.ts)
-//   chart-1m      1.2 M points (7 days at 1 s x 2 nodes) from API request to drawn in Chromium (test/bench/chart1m.ts)
+//   chart-1m      1.2 M points (7 days at 1 s x 2 nodes) from API request to drawn in Chromium, as min/max per pixel
+//                 (agg=minmax, the target); all raw points (JSON, f64) as context (test/bench/chart1m.ts)
 //
 // Every server and Skyscope started here is stopped on success, failure, Ctrl-C or SIGTERM; all on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
@@ -457,7 +458,7 @@ async function binaryPhase(): Promise<void> {
 }
 
 async function chart1mPhase(): Promise<void> {
-  log(`\n== [8] chart-1m (test/bench/chart1m.ts): 7 days at 1 s x 2 nodes = 1,209,600 points, API request -> drawn in Chromium, ${plan.chart1mRuns} runs per request`);
+  log(`\n== [8] chart-1m (test/bench/chart1m.ts): 7 days at 1 s x 2 nodes = 1,209,600 points, API request -> drawn in Chromium (target: min/max per pixel, agg=minmax; raw as context), ${plan.chart1mRuns} runs per request`);
   results.chart1m = await runChart1m({ runs: plan.chart1mRuns, log: indent });
 }
 
@@ -593,15 +594,25 @@ function summarize(): SummaryRow[] {
   } else if (sel('first-chart')) rows.push(errorRow('first-chart'));
   const c1 = results.chart1m;
   if (c1) {
-    for (const c of c1.cases) {
+    // The target applies to min/max decimation of the 1.2M points (agg=minmax at screen resolution); every raw
+    // point shipped (JSON, f64) and the screen-resolution average are context.
+    for (const c of [...c1.cases].sort((a, b) => Number(b.targeted) - Number(a.targeted))) {
       rows.push({
         bench: 'chart-1m',
-        what: `${c.label}: fetch -> drawn`,
-        target: `< ${targets.chart1mMs} ms`,
-        measured: `${c.median.totalMs.toFixed(0)} ms (server ${c.server.handlerMs.toFixed(0)}, body ${c.median.bodyMs.toFixed(0)}, parse ${c.median.parseMs.toFixed(0)}, draw ${c.median.drawMs.toFixed(0)})`,
-        result: verdict(c.median.totalMs < targets.chart1mMs),
+        what: `${c.label}: fetch -> drawn${c.targeted ? '' : ' (context)'}`,
+        target: c.targeted ? `< ${targets.chart1mMs} ms` : '-',
+        measured: `${c.median.totalMs.toFixed(0)} ms (server ${c.server.handlerMs.toFixed(0)}, body ${c.median.bodyMs.toFixed(0)}, parse ${c.median.parseMs.toFixed(0)}, draw ${c.median.drawMs.toFixed(0)}; ${c.median.points.toLocaleString('en-US')} points)`,
+        result: c.targeted ? verdict(c.median.totalMs < targets.chart1mMs) : 'info',
       });
     }
+    const y = c1.yRange;
+    rows.push({
+      bench: 'chart-1m',
+      what: 'minmax y-range = raw week y-range, per node (no extreme lost)',
+      target: 'equal',
+      measured: y.raw.map(([lo, hi], i) => `${lo}..${hi} vs ${y.minmax[i]![0]}..${y.minmax[i]![1]}`).join('; '),
+      result: verdict(y.minmaxSameAsRaw),
+    });
     rows.push({ bench: 'chart-1m', what: 'raw week, JSON / f64', target: '-', measured: `${c1.jsonOverF64.toFixed(2)}x`, result: 'info' });
   } else if (sel('chart-1m')) rows.push(errorRow('chart-1m'));
   return rows;

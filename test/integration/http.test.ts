@@ -120,6 +120,45 @@ describe('API', () => {
     expect(compared).toBeGreaterThan(0);
   });
 
+  test('series: agg=minmax gives two x per bucket and a min and a max per series; it counts double against the limits', async () => {
+    const q = `/api/series?metric=valkey_connected_clients&node=${node}&from=now-30s&step=5s`;
+    const mm = await sky.api(`${q}&agg=minmax`);
+    expect(mm.status).toBe(200);
+    expect(mm.body).toMatchObject({ metric: 'valkey_connected_clients', step: 5, source: 'raw', series: [{ node, labels: {} }] });
+    const xs = mm.body.data[0] as number[];
+    expect(xs.length % 2).toBe(0);
+    // Bucket starts are on 5 s boundaries; the second point of each bucket is 2.5 s later.
+    for (let i = 0; i < xs.length; i += 2) {
+      expect(xs[i]! % 5).toBe(0);
+      expect(xs[i + 1]).toBe(xs[i]! + 2.5);
+    }
+    expect(mm.body.data).toHaveLength(2);
+    const ys = mm.body.data[1] as (number | null)[];
+    expect(ys).toHaveLength(xs.length);
+    const filled = ys.filter((v): v is number => v !== null);
+    expect(filled.length).toBeGreaterThanOrEqual(2);
+    // A bucket is either empty (null, null) or has both its min and max; Skyscope is connected, so at least 1 client.
+    for (let i = 0; i < ys.length; i += 2) expect(ys[i] === null).toBe(ys[i + 1] === null);
+    expect(Math.min(...filled)).toBeGreaterThanOrEqual(1);
+    // f64 carries the same doubled columns.
+    const res = await fetch(`${sky.url.replace(/\/$/, '')}${q}&agg=minmax&format=f64`);
+    const buf = await res.arrayBuffer();
+    const headerLength = new DataView(buf).getUint32(0, true);
+    const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength)));
+    expect(head).toMatchObject({ step: 5, columns: 2 });
+    expect(head.rows % 2).toBe(0);
+    const offset = Math.ceil((4 + headerLength) / 8) * 8;
+    const fx = new Float64Array(buf, offset, head.rows);
+    expect(fx[1]! - fx[0]!).toBe(2.5);
+    // 3 h at 1 s is 10 800 buckets: fine as one value each, 21 600 points as min/max (the limit is 20 000).
+    const long = `/api/series?metric=valkey_connected_clients&node=${node}&from=now-3h&step=1s`;
+    expect((await sky.api(long)).status).toBe(200);
+    const refused = await sky.api(`${long}&agg=minmax`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toStartWith('step:');
+    expect((await sky.api(`${long}&agg=minmax&maxPoints=30000`)).status).toBe(200);
+  });
+
   test('latest: the newest sample per series, counters as rates, filtered by metric and node', async () => {
     const { status, body } = await sky.api(`/api/latest?metric=valkey_commands_processed_total,valkey_db_keys&node=${node}`);
     expect(status).toBe(200);
