@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import type { Logger } from '../log.ts';
+import { allMet, slotRange, waitUntil } from './clusterSetup.ts';
 
 const HOST = '127.0.0.1';
-const SLOTS = 16384;
 const BUS_OFFSET = 10_000;
 /** Preferred client ports: stable across runs, so the demo's history file keeps the same node names. */
 const PREFERRED_FIRST_PORT = 7001;
@@ -371,10 +371,6 @@ function nodeConfig(port: number, dir: string): string {
   return lines.map(([k, v]) => `${k} ${v}`).join('\n') + '\n';
 }
 
-function slotRange(index: number, primaries: number): [number, number] {
-  return [Math.floor((index * SLOTS) / primaries), Math.floor(((index + 1) * SLOTS) / primaries) - 1];
-}
-
 /** ADDSLOTSRANGE (7.0+), else ADDSLOTS with every slot listed. */
 async function addSlots(c: Redis, [first, last]: [number, number]): Promise<void> {
   try {
@@ -394,17 +390,6 @@ function adminClient(port: number): Redis {
   return c;
 }
 
-async function allMet(clients: Redis[], count: number): Promise<true | string> {
-  const views = (await Promise.all(clients.map((c) => c.call('CLUSTER', 'NODES')))) as string[];
-  for (const [i, v] of views.entries()) {
-    const lines = v.trim().split('\n');
-    if (lines.length !== count) return `node ${i + 1} knows ${lines.length} of ${count} nodes`;
-    const pending = lines.find((l) => /handshake|noaddr/.test(l.split(' ')[2] ?? ''));
-    if (pending) return `node ${i + 1} still sees: ${pending}`;
-  }
-  return true;
-}
-
 async function clusterOk(clients: Redis[], primaries: number): Promise<true | string> {
   const infos = (await Promise.all(clients.map((c) => c.call('CLUSTER', 'INFO')))) as string[];
   const notOk = infos.findIndex((i) => !i.includes('cluster_state:ok') || !i.includes(`cluster_size:${primaries}`));
@@ -414,21 +399,9 @@ async function clusterOk(clients: Redis[], primaries: number): Promise<true | st
   return down < 0 ? true : `node ${down + 1}: replication link not up yet`;
 }
 
-async function waitFor(what: string, signal: AbortSignal | undefined, check: () => Promise<true | string>): Promise<void> {
-  const deadline = Date.now() + FORM_TIMEOUT_MS;
-  let why = '';
-  while (Date.now() < deadline) {
-    if (signal?.aborted) throw new ClusterStartError('stopped while forming the cluster');
-    try {
-      const r = await check();
-      if (r === true) return;
-      why = r;
-    } catch (e) {
-      why = e instanceof Error ? e.message : String(e);
-    }
-    await sleep(50);
-  }
-  throw new ClusterStartError(`the cluster did not form: timed out waiting for ${what}${why ? ` (${why.replace(/\s+/g, ' ')})` : ''}`);
+/** The demo's waits while forming: bounded, stoppable with Ctrl-C, and reported as a ClusterStartError. */
+function waitFor(what: string, signal: AbortSignal | undefined, check: () => Promise<true | string>): Promise<void> {
+  return waitUntil(what, check, { timeoutMs: FORM_TIMEOUT_MS, signal, fail: (m) => new ClusterStartError(`the cluster did not form: ${m.replace(/\s+/g, ' ')}`) });
 }
 
 async function waitReady(port: number, child: ChildProcess, spawnError: () => Error | undefined, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,7 @@
 // Forms a cluster from freshly started nodes with CLUSTER commands, then waits until every node agrees on it.
 import Redis from 'ioredis';
+import { allMet, slotRange, waitUntil } from '../../server/demo/clusterSetup.ts';
 
-export const SLOTS = 16384;
 const FORM_TIMEOUT_MS = 30_000;
 
 /** What cluster setup needs from a started server. */
@@ -24,7 +24,7 @@ export async function createCluster(nodes: ClusterNode[], primaries: number, rep
     const ids = (await Promise.all(clients.map((c) => c.call('CLUSTER', 'MYID')))) as string[];
     // Distinct epochs up front avoid the slow epoch-collision resolution.
     await Promise.all(clients.map((c, i) => c.call('CLUSTER', 'SET-CONFIG-EPOCH', String(i + 1))));
-    await Promise.all(clients.slice(0, primaries).map((c, i) => c.call('CLUSTER', 'ADDSLOTSRANGE', ...slotRange(i, primaries))));
+    await Promise.all(clients.slice(0, primaries).map((c, i) => c.call('CLUSTER', 'ADDSLOTSRANGE', ...slotRange(i, primaries).map(String))));
     await Promise.all(clients.slice(1).map((c) => c.call('CLUSTER', 'MEET', '127.0.0.1', String(nodes[0].port))));
     await waitFor('every node to know every other node', () => allMet(clients, nodes.length));
     const primaryOf = (k: number): number => Math.floor((k - primaries) / replicasPerPrimary);
@@ -52,24 +52,6 @@ async function enableSlotStats(nodes: ClusterNode[], clients: Redis[]): Promise<
   for (const c of clients) c.disconnect();
   await Promise.all(nodes.map((n) => n.restart()));
   return nodes.map((n) => connectTo(n.port));
-}
-
-export function slotRange(index: number, primaries: number): [string, string] {
-  const first = Math.floor((index * SLOTS) / primaries);
-  const last = Math.floor(((index + 1) * SLOTS) / primaries) - 1;
-  return [String(first), String(last)];
-}
-
-// Checks return true when done, or why not yet (shown if the wait times out).
-async function allMet(clients: Redis[], count: number): Promise<true | string> {
-  const views = await Promise.all(clients.map((c) => c.call('CLUSTER', 'NODES') as Promise<string>));
-  for (const [i, v] of views.entries()) {
-    const lines = v.trim().split('\n');
-    if (lines.length !== count) return `node ${i} knows ${lines.length} of ${count} nodes`;
-    const pending = lines.find((l) => /handshake|noaddr/.test(l.split(' ')[2] ?? ''));
-    if (pending) return `node ${i} still sees: ${pending}`;
-  }
-  return true;
 }
 
 async function converged(clients: Redis[], expected: string[], primaries: number): Promise<true | string> {
@@ -101,18 +83,6 @@ function connectTo(port: number): Redis {
   return c;
 }
 
-async function waitFor(what: string, check: () => Promise<true | string>): Promise<void> {
-  const deadline = Date.now() + FORM_TIMEOUT_MS;
-  let why = '';
-  while (Date.now() < deadline) {
-    try {
-      const r = await check();
-      if (r === true) return;
-      why = r;
-    } catch (e) {
-      why = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`cluster did not form: timed out waiting for ${what}${why ? `; last state: ${why}` : ''}`);
+function waitFor(what: string, check: () => Promise<true | string>): Promise<void> {
+  return waitUntil(what, check, { timeoutMs: FORM_TIMEOUT_MS, fail: (m) => new Error(`cluster did not form: ${m}`) });
 }
