@@ -9,7 +9,7 @@ import { hourMs, minuteMs } from './maintain.ts';
 import type { SeriesCombine, SeriesQuery, SeriesResult } from './types.ts';
 
 /** A backstop on points per column (buckets, x2 for minmax): the HTTP API limits requests to 20 000 unless the caller raises it (maxPoints, up to 2 000 000 values). */
-export const maxBuckets = 2_000_000;
+const maxPointsPerSeries = 2_000_000;
 const aggs = new Set<string>(['avg', 'max', 'min', 'last', 'minmax']);
 const combines = new Set<string>(['sum', 'avg', 'max', 'min']);
 
@@ -54,8 +54,8 @@ export function planSeries(q: SeriesQuery, ctx: SeriesContext): SeriesPlan {
   const last = Math.floor(q.to / stepMs) * stepMs;
   const buckets = (last - lo) / stepMs + 1;
   const points = q.agg === 'minmax' ? 2 * buckets : buckets;
-  if (points > maxBuckets) {
-    throw new StoreQueryError('bad_request', `${points} points per series is more than ${maxBuckets}; use a larger step`);
+  if (points > maxPointsPerSeries) {
+    throw new StoreQueryError('bad_request', `${points} points per series is more than ${maxPointsPerSeries}; use a larger step`);
   }
   const hi = last + stepMs;
   const clamp = (ms: number, min: number) => Math.min(Math.max(ms, min), hi);
@@ -80,16 +80,8 @@ export async function runSeries(db: NamedQueries, dict: Dictionary, q: SeriesQue
   const nodeIds =
     q.nodes === 'all' ? dict.allNodeIds() : q.nodes.map((a) => dict.knownNodeId(a)).filter((id) => id !== undefined);
 
-  interface Column {
-    nodeId: number;
-    metric: MetricEntry;
-    /** What is drawn: one value per bucket, or for minmax min and max per bucket in time order. */
-    values: (number | null)[];
-    /** minmax only, for combine: the bucket's min and max. */
-    mins?: (number | null)[];
-    maxes?: (number | null)[];
-  }
-  const columns = new Map<string, Column>();
+  /** values: what is drawn: one value per bucket, or for minmax the bucket's min and max in time order. */
+  const columns = new Map<string, { nodeId: number; metric: MetricEntry; values: (number | null)[] }>();
   if (metrics.length > 0 && nodeIds.length > 0) {
     const reader = await db.read(
       minmax ? 'series_minmax' : 'series',
@@ -115,10 +107,6 @@ export async function runSeries(db: NamedQueries, dict: Dictionary, q: SeriesQue
         const metric = dict.metric(metricId);
         if (!metric) continue;
         column = { nodeId, metric, values: new Array<number | null>(length).fill(null) };
-        if (minmax && q.combine) {
-          column.mins = new Array<number | null>(plan.buckets).fill(null);
-          column.maxes = new Array<number | null>(plan.buckets).fill(null);
-        }
         columns.set(key, column);
       }
       const b = bucket[r] as number;
@@ -131,8 +119,6 @@ export async function runSeries(db: NamedQueries, dict: Dictionary, q: SeriesQue
       const minFirst = minFirstCol[r] !== false;
       column.values[2 * b] = minFirst ? lo : hi;
       column.values[2 * b + 1] = minFirst ? hi : lo;
-      if (column.mins) column.mins[b] = lo;
-      if (column.maxes) column.maxes[b] = hi;
     }
   }
 
@@ -147,9 +133,12 @@ export async function runSeries(db: NamedQueries, dict: Dictionary, q: SeriesQue
   if (!q.combine) return result;
   let combined: (number | null)[];
   if (minmax) {
-    // Fold the mins and the maxes separately and draw the folded min first (see SeriesQuery.combine).
-    const mins = combineColumns(sorted.map((c) => c.mins!), plan.buckets, q.combine);
-    const maxes = combineColumns(sorted.map((c) => c.maxes!), plan.buckets, q.combine);
+    // Fold the mins and the maxes separately and draw the folded min first (see SeriesQuery.combine). A bucket's
+    // pair is both null or both set, so its min and max are the smaller and the larger of the two.
+    const pick = (values: (number | null)[], which: typeof Math.min) =>
+      Array.from({ length: plan.buckets }, (_, b) => (values[2 * b] === null ? null : which(values[2 * b]!, values[2 * b + 1]!)));
+    const mins = combineColumns(sorted.map((c) => pick(c.values, Math.min)), plan.buckets, q.combine);
+    const maxes = combineColumns(sorted.map((c) => pick(c.values, Math.max)), plan.buckets, q.combine);
     combined = new Array<number | null>(length);
     for (let b = 0; b < plan.buckets; b++) {
       combined[2 * b] = mins[b]!;

@@ -134,20 +134,12 @@ async function loadChart(spec, ctx, signal) {
   return { xs: r.data[0], keys: g.keys, cols: g.keys.map((k) => g.cols.get(k)), step: r.step, source: r.source };
 }
 
-function aggregate(values, how) {
+/** Folds values into one: within a bucket (agg: avg, max, min, last) or across nodes (sum, avg, max, min). */
+function fold(values, how) {
   if (values.length === 0) return null;
   if (how === 'max') return Math.max(...values);
   if (how === 'min') return Math.min(...values);
   if (how === 'last') return values[values.length - 1];
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
-}
-
-function combineValues(values, how) {
-  if (values.length === 0) return null;
-  if (how === 'max') return Math.max(...values);
-  if (how === 'min') return Math.min(...values);
   let s = 0;
   for (const v of values) s += v;
   return how === 'avg' ? s / values.length : s;
@@ -190,8 +182,8 @@ function bucketValue(spec, byNode, agg, combined) {
     return d > 0 ? n / d : null;
   }
   const perNode = [];
-  for (const p of byNode.values()) if (p.num.size > 0) perNode.push(aggregate([...p.num.values()], agg));
-  return combineValues(perNode, spec.group ? 'sum' : combined ? spec.combine : 'sum');
+  for (const p of byNode.values()) if (p.num.size > 0) perNode.push(fold([...p.num.values()], agg));
+  return fold(perNode, spec.group ? 'sum' : combined ? spec.combine : 'sum');
 }
 
 /** A copy of chart state with xs extended to `bucket` (null-filled) and trimmed to start at `lo`. */
@@ -451,7 +443,7 @@ function headerValue(spec, st, unit, kind, combined, node, primaries) {
     if (v !== null) vals.push(v);
   });
   if (spec.group) how = 'sum';
-  const v = combineValues(vals, how);
+  const v = fold(vals, how);
   if (v === null) return null;
   const word = node !== 'all' && !spec.group ? '' : spec.group ? 'total' : COMBINE_WORD[spec.combine];
   return html`${word ? html`<span class="muted">${word} </span>` : null}${trimZeros(formatValue(v, unit, kind))}`;
