@@ -175,8 +175,11 @@ export function Chart({
   const hasValues = hasAnyValue(data);
 
   // While the first data is loading there is nothing to draw: building uPlot (and its empty axes) for every chart
-  // of a page at once would only delay the chart whose data lands first.
-  const ready = hasValues || !loading;
+  // of a page at once would only delay the chart whose data lands first. Once built, a chart keeps its plot
+  // through later reloads (range, aggregation) rather than vanishing until the new data lands.
+  const built = useRef(false);
+  if (hasValues || !loading) built.current = true;
+  const ready = built.current;
 
   // Build (or rebuild) the uPlot instance when the shape changes; plain data changes go through setData below.
   useLayoutEffect(() => {
