@@ -147,13 +147,14 @@ export function createApp(deps: AppDeps): Hono {
     let x: number[] | undefined;
     let stepSeconds = step / 1000;
     const series: Record<string, (number | null)[]> = {};
-    for (const metric of metrics) {
-      const def = metricDef(metric)!;
-      const r = await deps.store.series({ metric, nodes, from, to, step, agg: 'avg', combine: sparklineCombine(def) });
+    // One query per metric; queued on the store's read connections together rather than one after another.
+    const results = await Promise.all(metrics.map((metric) => deps.store.series({ metric, nodes, from, to, step, agg: 'avg', combine: sparklineCombine(metricDef(metric)!) })));
+    metrics.forEach((metric, i) => {
+      const r = results[i]!;
       x ??= r.data[0] as number[];
       stepSeconds = r.step;
       series[metric] = (r.data[1] as (number | null)[] | undefined) ?? x.map(() => null);
-    }
+    });
     return c.json({ from: from / 1000, to: to / 1000, step: stepSeconds, x: x ?? [], series });
   });
 
