@@ -38,6 +38,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     lock_configuration: 'true',
+    // DuckDB's allocator keeps memory its threads freed cached until a task has allocated 128 MB; flushing
+    // after 4 MB hands back what each flush and rollup freed: 8-10 MB less private memory in side-by-side runs.
+    allocator_flush_threshold: '4MB',
   });
   const connect = async (): Promise<NamedQueries> => namedQueries(await instance.connect(), queries);
   const writer = await connect();
