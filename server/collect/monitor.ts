@@ -2,13 +2,16 @@
 import type { LatestValues } from '../metrics/latestValues.ts';
 import type { Logger } from '../log.ts';
 import { parseClusterNodes } from '../valkey/clusterNodesReply.ts';
+import { parseClusterShards, type ShardEntry } from '../valkey/clusterShardsReply.ts';
 import { describeError, openConnection, rawCall, type NodeConnection } from '../valkey/connection.ts';
 import { parseInfo } from '../valkey/infoReply.ts';
 import { targetForNode, type Target } from '../valkey/target.ts';
+import { buildShards, ownership, type DiscoveredShard, type Topology, type TopologyShard } from './clusterTopology.ts';
 import { formatAddress } from './infoReadings.ts';
 import { NodeWatcher, type CollectorSettings, type NodeSnapshot, type Role } from './nodeWatcher.ts';
 import { Poller } from './poller.ts';
 import type { SampleSink } from './sink.ts';
+import { slotMoves } from './slotMoves.ts';
 
 export interface MonitorDeps {
   sink: SampleSink;
@@ -28,6 +31,12 @@ interface TargetGroup {
   lastError?: string;
   poller: Poller;
   discovered: boolean;
+  /** Shards of the last successful cluster discovery, kept to diff slot ownership and answer /api/topology. */
+  shards?: DiscoveredShard[];
+  /** Unix ms of the last successful discovery. */
+  updatedAt?: number;
+  /** The server does not know CLUSTER SHARDS (before Redis 7.0 / Valkey 7.2): do not ask again. */
+  noShardsCommand?: boolean;
 }
 
 export interface TargetStatus {
@@ -91,6 +100,45 @@ export class Monitor {
     return this.groups.map((g) => ({ url: g.seed.display, kind: g.kind, nodes: [...g.addresses].sort(), lastError: g.lastError }));
   }
 
+  /** The /api/topology body: the last discovered shards of every target, with each node's live state and latest INFO values. */
+  topology(): Topology {
+    const seen = new Set<string>();
+    const shards: TopologyShard[] = [];
+    for (const g of this.groups) {
+      // Standalone (or not yet discovered) targets: one slotless shard per watched node.
+      const discovered = g.kind === 'cluster' && g.shards ? g.shards : [...g.addresses].sort().map((address): DiscoveredShard => ({
+        id: address,
+        slots: [],
+        slotCount: 0,
+        nodes: [{ address, id: null, role: this.watchers.get(address)?.snapshot().role ?? 'unknown', health: null, linkState: null, flags: [], replicationOffset: this.latestValue(address, 'valkey_replication_offset_bytes'), lagBytes: null }],
+      }));
+      // Two targets naming nodes of the same cluster must not list its shards twice.
+      for (const s of discovered) {
+        if (seen.has(s.id)) continue;
+        seen.add(s.id);
+        shards.push({
+          ...s,
+          nodes: s.nodes.map((n) => {
+            const state = this.watchers.get(n.address)?.snapshot().state ?? 'connecting';
+            // A node that does not answer has no current memory or load; its last values would look live.
+            const live = (metric: string) => (state === 'up' ? this.latestValue(n.address, metric) : null);
+            return { ...n, state, memoryBytes: live('valkey_memory_used_bytes'), opsPerSec: live('valkey_instantaneous_ops_per_second') };
+          }),
+        });
+      }
+    }
+    const updated = Math.max(0, ...this.groups.map((g) => g.updatedAt ?? 0));
+    return {
+      updatedAt: updated / 1000,
+      targets: this.groups.map((g) => ({ url: g.seed.display, kind: g.kind, ...(g.lastError ? { lastError: g.lastError } : {}) })),
+      shards,
+    };
+  }
+
+  private latestValue(address: string, metric: string): number | null {
+    return this.deps.latest.get(address, metric)?.value ?? null;
+  }
+
   /** Re-read a target's topology soon, e.g. after a node went down or changed role. */
   private hint(address: string, reason: string): void {
     for (const g of this.groups) {
@@ -106,10 +154,13 @@ export class Monitor {
     if (info['cluster']?.['cluster_enabled'] !== '1') {
       group.kind = 'standalone';
       group.lastError = undefined;
+      group.shards = undefined;
       this.setGroupNodes(group, new Map([[formatAddress(target.host, target.port), { target, hint: {} }]]));
+      group.updatedAt = this.now();
       return;
     }
     const entries = parseClusterNodes(String(await rawCall(conn, ['CLUSTER', 'NODES'])));
+    const shardsReply = await this.readShards(group, conn);
     group.kind = 'cluster';
     group.lastError = undefined;
     const byId = new Map(entries.map((e) => [e.id, e]));
@@ -125,6 +176,35 @@ export class Monitor {
       });
     }
     this.setGroupNodes(group, wanted);
+    this.noteShards(group, buildShards(entries, shardsReply, target.host));
+  }
+
+  /** CLUSTER SHARDS on the topology connection, for health and replication offsets; undefined when the server cannot answer it. */
+  private async readShards(group: TargetGroup, conn: NodeConnection): Promise<ShardEntry[] | undefined> {
+    if (group.noShardsCommand) return undefined;
+    try {
+      return parseClusterShards(await rawCall(conn, ['CLUSTER', 'SHARDS']));
+    } catch (e) {
+      const message = describeError(e);
+      if (/unknown (sub)?command/i.test(message)) group.noShardsCommand = true;
+      // Topology still works from CLUSTER NODES (e.g. an ACL that allows NODES only); just without health and offsets.
+      else this.deps.log.debug(`CLUSTER SHARDS failed on ${group.seed.display}: ${message}`);
+      return undefined;
+    }
+  }
+
+  /** Keeps the new shards and records slot_move events against the previous discovery (none on the first). */
+  private noteShards(group: TargetGroup, shards: DiscoveredShard[]): void {
+    const ts = this.now();
+    if (group.shards) {
+      const moves = slotMoves(ownership(group.shards), ownership(shards));
+      if (moves.length > 0) {
+        this.deps.sink.appendEvents(moves.map((m) => ({ ts, node: m.to ?? m.from!, kind: 'slot_move' as const, detail: { slots: m.slots, from: m.from, to: m.to, count: m.count } })));
+        for (const m of moves) this.deps.log.info(`${m.count} slot(s) moved from ${m.from ?? 'nobody'} to ${m.to ?? 'nobody'}`);
+      }
+    }
+    group.shards = shards;
+    group.updatedAt = ts;
   }
 
   private setGroupNodes(group: TargetGroup, wanted: Map<string, { target: Target; hint: { clusterNodeId?: string; role?: Role; primary?: string } }>): void {

@@ -23,7 +23,8 @@ export type NodeEventKind =
   | 'failover'
   | 'restart'
   | 'config_change'
-  | 'source_error';
+  | 'source_error'
+  | 'slot_move';
 
 /** Something that happened to a node, recorded with its time. */
 export interface NodeEvent {

@@ -4,6 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import type { Sample, NodeEvent } from '../collect/sink.ts';
 import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import type { TargetStatus } from '../collect/monitor.ts';
+import type { Topology } from '../collect/clusterTopology.ts';
 import { catalog, metricDef } from '../metrics/catalog.ts';
 import type { LatestValues } from '../metrics/latestValues.ts';
 import type { LatestSamples } from '../metrics/latestSamples.ts';
@@ -18,7 +19,7 @@ import { securityMiddleware } from './security.ts';
 
 export interface AppDeps {
   store: Pick<Store, 'series' | 'events' | 'sql' | 'stats'>;
-  monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[] };
+  monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[]; topology(): Topology };
   latest: LatestValues;
   /** Newest stored sample per series (rates for counters), for /api/latest. */
   latestSamples: LatestSamples;
@@ -83,6 +84,9 @@ export function createApp(deps: AppDeps): Hono {
       targets: deps.monitor.targets(),
     }),
   );
+
+  // As last discovered (every topology interval, sooner after a failover): see docs/slots-api.md.
+  app.get('/api/topology', (c) => c.json(deps.monitor.topology()));
 
   app.get('/api/metrics', (c) =>
     c.json({

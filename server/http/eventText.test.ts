@@ -9,6 +9,9 @@ test.each([
   [{ kind: 'role_change', detail: { from: 'primary', to: 'replica', primary: 'a:2' } }, 'role primary → replica (primary a:2)'],
   [{ kind: 'config_change', detail: { changes: [{ field: 'maxmemory', from: '0', to: '1024' }] } }, 'config: maxmemory 0 → 1024'],
   [{ kind: 'source_error', detail: { source: 'memory_stats', error: 'NOPERM' } }, 'memory_stats poll failing: NOPERM'],
+  [{ kind: 'slot_move', detail: { slots: [[100, 100]], from: 'a:1', to: 'b:1', count: 1 } }, 'slot 100 moved from a:1 to b:1'],
+  [{ kind: 'slot_move', detail: { slots: [[0, 9], [20, 20], [30, 31], [40, 40]], from: 'a:1', to: 'b:1', count: 14 } }, '14 slots 0-9, 20, 30-31, … moved from a:1 to b:1'],
+  [{ kind: 'slot_move', detail: { slots: [[5, 6]], from: null, to: 'b:1', count: 2 } }, '2 slots 5-6 moved from no owner to b:1'],
 ] as const)('%p reads "%s"', (e, text) => {
   expect(eventMessage(e as any)).toBe(text);
 });

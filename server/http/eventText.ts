@@ -26,6 +26,13 @@ export function eventMessage(e: Pick<NodeEvent, 'kind' | 'detail'>): string {
     }
     case 'source_error':
       return `${str(d['source'])} poll failing: ${str(d['error'])}`;
+    case 'slot_move': {
+      const ranges = Array.isArray(d['slots']) ? (d['slots'] as [number, number][]) : [];
+      // Long lists (a rebalance) are cut: the detail keeps every range.
+      const shown = ranges.slice(0, 3).map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(', ') + (ranges.length > 3 ? ', …' : '');
+      const count = Number(d['count']);
+      return `${count === 1 ? 'slot' : `${Number.isFinite(count) ? count : '?'} slots`} ${shown || '?'} moved from ${d['from'] ? String(d['from']) : 'no owner'} to ${d['to'] ? String(d['to']) : 'no owner'}`;
+    }
     default:
       return String(e.kind).replace(/_/g, ' ');
   }

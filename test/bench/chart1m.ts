@@ -165,7 +165,7 @@ async function serve(path: string): Promise<BenchServer> {
   try {
     const app = createApp({
       store: timedStore,
-      monitor: { nodes: () => [], targets: () => [] },
+      monitor: { nodes: () => [], targets: () => [], topology: () => ({ updatedAt: 0, targets: [], shards: [] }) },
       latest: new LatestValues(),
       latestSamples: new LatestSamples(),
       live: new LiveHub(),
