@@ -92,6 +92,24 @@ export class Monitor {
     await Promise.all([...this.watchers.values()].map((w) => w.stop()));
   }
 
+  /** CONFIG SET cluster-slot-stats-enabled yes on every primary that has CLUSTER SLOT-STATS; errors per node. */
+  async enableSlotStatsCounters(): Promise<{ address: string; error?: string }[]> {
+    const primaries = [...this.watchers.values()].filter((w) => {
+      const s = w.snapshot();
+      return s.role === 'primary' && s.state === 'up' && s.capabilities?.includes('cluster|slot-stats');
+    });
+    return Promise.all(
+      primaries.map(async (w) => {
+        try {
+          await w.enableSlotStatsCounters();
+          return { address: w.address };
+        } catch (e) {
+          return { address: w.address, error: describeError(e) };
+        }
+      }),
+    );
+  }
+
   nodes(): NodeSnapshot[] {
     return [...this.watchers.values()].map((w) => w.snapshot()).sort((a, b) => a.address.localeCompare(b.address));
   }
@@ -116,15 +134,19 @@ export class Monitor {
       for (const s of discovered) {
         if (seen.has(s.id)) continue;
         seen.add(s.id);
-        shards.push({
-          ...s,
-          nodes: s.nodes.map((n) => {
-            const state = this.watchers.get(n.address)?.snapshot().state ?? 'connecting';
-            // A node that does not answer has no current memory or load; its last values would look live.
-            const live = (metric: string) => (state === 'up' ? this.latestValue(n.address, metric) : null);
-            return { ...n, state, memoryBytes: live('valkey_memory_used_bytes'), opsPerSec: live('valkey_instantaneous_ops_per_second') };
-          }),
+        const nodes = s.nodes.map((n) => {
+          const state = this.watchers.get(n.address)?.snapshot().state ?? 'connecting';
+          // A node that does not answer has no current memory or load; its last values would look live.
+          const live = (metric: string) => (state === 'up' ? this.latestValue(n.address, metric) : null);
+          // Without CLUSTER SHARDS, each node's own INFO offset (read within an INFO interval of the others).
+          const replicationOffset = n.replicationOffset ?? live('valkey_replication_offset_bytes');
+          return { ...n, replicationOffset, state, memoryBytes: live('valkey_memory_used_bytes'), opsPerSec: live('valkey_instantaneous_ops_per_second') };
         });
+        const primaryOffset = nodes[0]?.role === 'primary' ? nodes[0].replicationOffset : null;
+        for (const n of nodes.slice(1)) {
+          if (n.lagBytes === null && n.role === 'replica' && n.replicationOffset !== null && primaryOffset !== null) n.lagBytes = Math.max(0, primaryOffset - n.replicationOffset);
+        }
+        shards.push({ ...s, nodes });
       }
     }
     const updated = Math.max(0, ...this.groups.map((g) => g.updatedAt ?? 0));

@@ -128,3 +128,33 @@ describe('valkey9 topology', () => {
     expect(await events('slot_move')).toHaveLength(1);
   });
 });
+
+// An ACL that denies CLUSTER SHARDS: topology still comes from CLUSTER NODES, offsets and lag from each node's INFO.
+describe('valkey9 topology without CLUSTER SHARDS', () => {
+  let cluster: ClusterHandle;
+  let sky: TestSkyscope;
+
+  beforeAll(async () => {
+    cluster = await startCluster('valkey9', { primaries: 3, replicasPerPrimary: 1 });
+    for (const n of cluster.nodes) await send(n.port, 'ACL', 'SETUSER', 'noshards', 'on', '>secret', '~*', '&*', '+@all', '-cluster|shards');
+    sky = await startTestSkyscope([`redis://noshards:secret@127.0.0.1:${cluster.nodes[0]!.port}`]);
+  });
+  afterAll(async () => {
+    await sky?.dispose();
+    await cluster?.stop();
+  });
+
+  test('three shards from CLUSTER NODES, no health, replica lag from INFO offsets', async () => {
+    const body = await waitFor('topology with offsets from INFO', async () => {
+      const t = (await sky.api('/api/topology')).body;
+      return t.shards.length === 3 && t.shards.every((s: any) => s.nodes.length === 2 && s.nodes.every((n: any) => n.replicationOffset !== null)) ? t : undefined;
+    });
+    expect(body.shards.reduce((n: number, s: any) => n + s.slotCount, 0)).toBe(16384);
+    for (const s of body.shards) {
+      expect(s.nodes.map((n: any) => [n.role, n.health, n.linkState])).toEqual([['primary', null, 'connected'], ['replica', null, 'connected']]);
+      expect(s.nodes[0].lagBytes).toBeNull();
+      expect(s.nodes[1].lagBytes).toBeGreaterThanOrEqual(0);
+    }
+    expect(sky.logLines.some((l) => /CLUSTER SHARDS failed.*NOPERM|CLUSTER SHARDS failed.*permission/i.test(l))).toBe(true);
+  });
+});
