@@ -106,6 +106,8 @@ export function Slots({ route }) {
     return (node) => (node && index.has(node) ? paletteColor(index.get(node)) : 'var(--muted)');
   }, [shards]);
 
+  const primaryAddresses = useMemo(() => new Set(shards.flatMap((s) => s.nodes.filter((n) => n.role === 'primary').map((n) => n.address))), [shards]);
+
   const heatRef = useRef(null);
   const heatWidth = useWidth(heatRef);
   const { rows, cols } = heatGrid(Math.max(0, heatWidth - HEATMAP_GUTTER), HEATMAP_HEIGHT);
@@ -143,7 +145,7 @@ export function Slots({ route }) {
     <${Topology} load=${topo} shards=${shards} colorOf=${colorOf} />
 
     <h2 class="section-head">Slot load</h2>
-    <${StatsNotice} status=${status} error=${statusLoad.error} onChanged=${setStatusOverride} />
+    <${StatsNotice} status=${status} error=${statusLoad.error} onChanged=${setStatusOverride} primaryAddresses=${primaryAddresses} />
     <div class="slots-controls">
       <span class="ctl-group view-toggle metric-pick" data-testid="metric-pick">
         <span class="ctl-label">metric</span>
@@ -232,7 +234,7 @@ function SlotStrip({ slots, color }) {
 }
 
 /** Whether slot statistics are there, and the way to turn CPU/network per slot on (with a confirmation). */
-function StatsNotice({ status, error, onChanged }) {
+function StatsNotice({ status, error, onChanged, primaryAddresses }) {
   const [confirming, setConfirming] = useState(false);
   if (!status) return error ? html`<${ErrorBox} error=${error}>Slot statistics status (<code>/api/slots/status</code>) is unavailable; retrying.</${ErrorBox}>` : null;
   if (!status.available) {
@@ -243,7 +245,8 @@ function StatsNotice({ status, error, onChanged }) {
     </div>`;
   }
   if (status.cpuNet !== 'off' && status.cpuNet !== 'mixed') return null;
-  const primaries = (status.nodes ?? []).filter((n) => n.supported);
+  // Only primaries serve slots (the list may name replicas too once the topology knows them).
+  const primaries = (status.nodes ?? []).filter((n) => n.supported && (primaryAddresses.size === 0 || primaryAddresses.has(n.address)));
   const toEnable = primaries.filter((n) => n.cpuNet !== true);
   const n = toEnable.length || primaries.length;
   return html`<div class="notice" data-testid="stats-notice" data-kind=${status.cpuNet}>
