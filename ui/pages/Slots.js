@@ -95,9 +95,11 @@ export function Slots({ route }) {
   if (range.live) lastLive.current = range.id;
 
   const topo = useLoad((signal) => api('/api/topology', { signal }), [], { everyMs: TOPOLOGY_REFRESH_MS });
-  const [statusOverride, setStatusOverride] = useState();
   const statusLoad = useLoad((signal) => api('/api/slots/status', { signal }), [], { everyMs: 30_000 });
-  const status = statusOverride ?? statusLoad.data;
+  // The enable call answers with the new status: it stands until the next poll brings a newer one.
+  const [override, setOverride] = useState();
+  const status = override && override.base === statusLoad.data ? override.status : statusLoad.data;
+  const setStatusOverride = (s) => setOverride({ status: s, base: statusLoad.data });
 
   const shards = useMemo(() => orderShards(topo.data?.shards), [topo.data]);
   const colorOf = useMemo(() => {
