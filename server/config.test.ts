@@ -12,7 +12,7 @@ test('defaults: localhost target, port 8379, 7d retention, 1s INFO', () => {
   expect(c.host).toBe('127.0.0.1');
   expect(c.db).toBe('./skyscope.duckdb');
   expect(c.retentionMs).toBe(7 * 86_400_000);
-  expect(c.intervals).toEqual({ info: 1000, memory_stats: 5000, topology: 10_000 });
+  expect(c.intervals).toEqual({ info: 1000, memory_stats: 5000, slot_stats: 10_000, topology: 10_000 });
   expect(Object.isFrozen(c)).toBe(true);
 });
 
@@ -28,7 +28,7 @@ test('flags override env, env overrides file', () => {
 });
 
 test('--interval sets INFO and raises slower sources; SOURCE=DURATION sets one', () => {
-  expect(loadConfig(['--interval', '10s'], {}).intervals).toEqual({ info: 10_000, memory_stats: 10_000, topology: 10_000 });
+  expect(loadConfig(['--interval', '10s'], {}).intervals).toEqual({ info: 10_000, memory_stats: 10_000, slot_stats: 10_000, topology: 10_000 });
   expect(loadConfig(['--interval', '1s', '--interval=memory_stats=1s'], {}).intervals.memory_stats).toBe(1000);
 });
 

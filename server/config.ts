@@ -7,6 +7,7 @@ import { parseTarget, TargetError, type Target } from './valkey/target.ts';
 export interface Intervals {
   info: number;
   memory_stats: number;
+  slot_stats: number;
   topology: number;
 }
 
@@ -42,7 +43,7 @@ export interface DemoOptions {
 
 export class ConfigError extends Error {}
 
-export const defaultIntervals: Intervals = { info: 1000, memory_stats: 5000, topology: 10_000 };
+export const defaultIntervals: Intervals = { info: 1000, memory_stats: 5000, slot_stats: 10_000, topology: 10_000 };
 const defaultTarget = 'redis://127.0.0.1:6379';
 
 export const usage = `Usage: skyscope [options] [redis://|rediss://[user:pass@]host:port[/db] ...]
@@ -57,7 +58,7 @@ Options:
   --host ADDR             address to serve on (default 127.0.0.1)
   --port N                port to serve on (default 8379)
   --interval DURATION     INFO poll interval (default 1s); other sources never poll faster than it.
-                          SOURCE=DURATION sets one source (info, memory_stats, topology); repeatable
+                          SOURCE=DURATION sets one source (info, memory_stats, slot_stats, topology); repeatable
   --retention DURATION    how long history is kept (default 7d)
   --headless              collector and API only, no UI
   --read-only             refuse every write or dangerous command

@@ -13,11 +13,15 @@ import type { Target } from '../valkey/target.ts';
 import { infoToReadings, replicasOf, formatAddress, type Reading } from './infoReadings.ts';
 import { Poller } from './poller.ts';
 import { RateTracker } from './rates.ts';
+import { SlotCounterTracker } from './slotCounters.ts';
+import { parseSlotStats } from '../valkey/slotStatsReply.ts';
 import type { NodeEvent, NodeEventKind, Sample, SampleSink } from './sink.ts';
 
 export interface CollectorSettings {
   infoIntervalMs: number;
   memoryStatsIntervalMs: number;
+  /** CLUSTER SLOT-STATS on primaries of a cluster. */
+  slotStatsIntervalMs: number;
   topologyIntervalMs: number;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
@@ -26,17 +30,19 @@ export interface CollectorSettings {
 export const defaultCollectorSettings: CollectorSettings = {
   infoIntervalMs: 1000,
   memoryStatsIntervalMs: 5000,
+  slotStatsIntervalMs: 10_000,
   topologyIntervalMs: 10_000,
   connectTimeoutMs: 3000,
   commandTimeoutMs: 3000,
 };
 
 export type NodeState = 'connecting' | 'up' | 'down';
-export type SourceName = 'info' | 'memory_stats';
+export type SourceName = 'info' | 'memory_stats' | 'slot_stats';
 export type Role = 'primary' | 'replica' | 'unknown';
 
 export interface SourceStatus {
-  state: 'pending' | 'ok' | 'failing' | 'unsupported';
+  /** idle: supported but not applicable now (slot stats on a replica or a standalone server). */
+  state: 'pending' | 'ok' | 'failing' | 'unsupported' | 'idle';
   lastError?: string;
   lastSuccess?: number;
   consecutiveFailures: number;
@@ -54,6 +60,8 @@ export interface NodeSnapshot {
   capabilities?: Capabilities;
   state: NodeState;
   since: number;
+  /** Whether CLUSTER SLOT-STATS includes cpu and network (cluster-slot-stats-enabled); absent until a primary answered. */
+  slotStatsCounters?: boolean;
   lastError?: string;
   sources: Record<SourceName, SourceStatus>;
 }
@@ -78,7 +86,8 @@ export class NodeWatcher {
   private runId: string | undefined;
   /** Settings seen in the last INFO, to record config_change events. */
   private config: ConfigSnapshot | undefined;
-  private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0 };
+  private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0, slot_stats: 0 };
+  private readonly slotCounters = new SlotCounterTracker();
   private snap: NodeSnapshot;
   private downError: string | undefined;
   private infoSection: 'everything' | 'all' = 'everything';
@@ -100,12 +109,13 @@ export class NodeWatcher {
       clusterNodeId: hint.clusterNodeId,
       state: 'connecting',
       since: this.now(),
-      sources: { info: pending(), memory_stats: pending() },
+      sources: { info: pending(), memory_stats: pending(), slot_stats: pending() },
     };
     const s = deps.settings;
     this.pollers = [
       new Poller({ name: 'info', intervalMs: s.infoIntervalMs, run: () => this.pollInfo(), onError: (e) => this.sourceFailed('info', e) }),
       new Poller({ name: 'memory_stats', intervalMs: s.memoryStatsIntervalMs, run: () => this.pollMemoryStats(), onError: (e) => this.sourceFailed('memory_stats', e) }),
+      new Poller({ name: 'slot_stats', intervalMs: s.slotStatsIntervalMs, run: () => this.pollSlotStats(), onError: (e) => this.sourceFailed('slot_stats', e) }),
     ];
   }
 
@@ -225,6 +235,45 @@ export class NodeWatcher {
     this.deps.latest.forgetOlderThan(this.address, ts, (m) => m.source === 'memory_stats');
   }
 
+  /**
+   * Per-slot counters of the slots this primary owns. Replicas and standalone servers are idle (a replica's
+   * counters would count the replication stream, not clients); the first poll after becoming a primary, a
+   * restart or a reconnect is a baseline (see SlotCounterTracker).
+   */
+  private async pollSlotStats(): Promise<void> {
+    if (this.snap.capabilities && !has(this.snap.capabilities, 'cluster|slot-stats')) {
+      this.snap.sources.slot_stats = { state: 'unsupported', consecutiveFailures: 0 };
+      return;
+    }
+    if (this.snap.role !== 'primary' || !this.snap.clusterNodeId || this.snap.state !== 'up') {
+      this.slotCounters.reset();
+      if (this.snap.sources.slot_stats.state !== 'failing') this.snap.sources.slot_stats = { state: 'idle', consecutiveFailures: 0 };
+      return;
+    }
+    const started = this.now();
+    const conn = await this.connection();
+    const reply = parseSlotStats(await rawCall(conn, ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', '0', '16383']));
+    const ts = this.now();
+    this.snap.slotStatsCounters = reply.cpuUsec !== null;
+    const batch = this.slotCounters.update(this.address, ts, reply);
+    if (batch.slots.length > 0) this.deps.sink.appendSlotStats(batch);
+    const own = this.selfReadings('slot_stats', (ts - started) / 1000, undefined);
+    this.deps.sink.appendSamples(own.map((r) => toSample(this.address, r, ts)));
+    this.deps.latest.update(this.address, own, ts);
+    this.sourceOk('slot_stats', ts);
+  }
+
+  /**
+   * Turns on per-slot cpu and network counters (the user confirmed it in the UI; refused under --read-only
+   * before this is reached). Polls right away so the status shows the change.
+   */
+  async enableSlotStatsCounters(): Promise<void> {
+    const conn = await this.connection();
+    await rawCall(conn, ['CONFIG', 'SET', 'cluster-slot-stats-enabled', 'yes']);
+    this.deps.log.info(`node ${this.address}: CONFIG SET cluster-slot-stats-enabled yes`);
+    await this.pollSlotStats().catch(() => undefined);
+  }
+
   /** Lag of each replica as this primary sees it; stamped on the replica's own address. */
   private replicationLag(info: InfoSections, ts: number): Sample[] {
     const { primaryOffset, replicas } = replicasOf(info);
@@ -250,6 +299,7 @@ export class NodeWatcher {
     const runId = info['server']?.['run_id'];
     if (runId && this.runId && runId !== this.runId) {
       this.rates.reset();
+      this.slotCounters.reset();
       this.event('restart', ts, { previousRunId: this.runId, runId });
     }
     if (runId) this.runId = runId;

@@ -35,8 +35,26 @@ export interface NodeEvent {
   detail: Record<string, unknown>;
 }
 
+/**
+ * One CLUSTER SLOT-STATS poll of one primary, reduced to the slots that changed (and every owned slot
+ * now and then, so the key count of an idle slot is never far back). Index i of every array is slots[i].
+ */
+export interface SlotStatsBatch {
+  /** Unix ms when the reply was received. */
+  ts: number;
+  node: string;
+  slots: number[];
+  /** Key count at ts. */
+  keys: number[];
+  /** CPU microseconds / bytes since the previous poll; null where unknown (first sight of the slot, or not collected). */
+  cpuUsec: (number | null)[];
+  netIn: (number | null)[];
+  netOut: (number | null)[];
+}
+
 /** What the store implements; collectors only see this. */
 export interface SampleSink {
   appendSamples(samples: Sample[]): void;
   appendEvents(events: NodeEvent[]): void;
+  appendSlotStats(batch: SlotStatsBatch): void;
 }

@@ -16,15 +16,16 @@ import { eventMessage } from './eventText.ts';
 import { parseEnum, parseLimit, parseSelector, parseStep, parseTime } from './params.ts';
 import { renderPrometheus } from './prometheusText.ts';
 import { securityMiddleware } from './security.ts';
+import { registerSlotRoutes } from './slotRoutes.ts';
 
 export interface AppDeps {
-  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats'>;
-  monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[]; topology(): Topology };
+  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats' | 'slotHeatmap' | 'slotHot' | 'slotBalance' | 'slotSeries'>;
+  monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[]; topology(): Topology; enableSlotStatsCounters(): Promise<{ address: string; error?: string }[]> };
   latest: LatestValues;
   /** Newest stored sample per series (rates for counters), for /api/latest. */
   latestSamples: LatestSamples;
   live: LiveHub;
-  server: { host: string; port: number; token?: string; readOnly: boolean; infoIntervalMs: number };
+  server: { host: string; port: number; token?: string; readOnly: boolean; infoIntervalMs: number; slotStatsIntervalMs?: number };
   version: string;
   startedAt: number;
   log: Logger;
@@ -172,6 +173,8 @@ export function createApp(deps: AppDeps): Hono {
     const events = await deps.store.events({ from, to, node: q['node'] || undefined, limit });
     return c.json({ events: events.map((e) => ({ ...e, ts: e.ts / 1000, type: e.kind, message: eventMessage(e) })) });
   });
+
+  registerSlotRoutes(app, { store: deps.store, monitor: deps.monitor, readOnly: deps.server.readOnly, slotStatsIntervalMs: deps.server.slotStatsIntervalMs ?? 10_000, now });
 
   app.post('/api/sql', async (c) => {
     let body: unknown;

@@ -1,5 +1,5 @@
 // The newest stored sample of every series per node (counters as per-second rates), for /api/latest and the overview.
-import type { NodeEvent, Sample, SampleSink } from '../collect/sink.ts';
+import type { NodeEvent, Sample, SampleSink, SlotStatsBatch } from '../collect/sink.ts';
 import { seriesKey } from './seriesKey.ts';
 
 export class LatestSamples implements SampleSink {
@@ -17,6 +17,9 @@ export class LatestSamples implements SampleSink {
   appendEvents(events: NodeEvent[]): void {
     for (const e of events) if (e.kind === 'node_removed') this.byNode.delete(e.node);
   }
+
+  /** Per-slot statistics are not series; they are read from the store. */
+  appendSlotStats(_batch: SlotStatsBatch): void {}
 
   /** Newest samples, optionally only these metrics and nodes; ordered by node then series. */
   query(metrics?: Set<string>, nodes?: Set<string>): Sample[] {

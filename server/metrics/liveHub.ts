@@ -1,5 +1,5 @@
 // Fans new samples and events out to live subscribers (the /api/live stream) without ever blocking collection.
-import type { NodeEvent, Sample, SampleSink } from '../collect/sink.ts';
+import type { NodeEvent, Sample, SampleSink, SlotStatsBatch } from '../collect/sink.ts';
 
 export interface LiveFilter {
   metrics?: Set<string>;
@@ -35,6 +35,9 @@ export class LiveHub implements SampleSink {
       if (picked.length > 0) sub.onEvents(picked);
     }
   }
+
+  /** Slot statistics are not streamed: the heatmap re-reads the store every poll interval (10 s). */
+  appendSlotStats(_batch: SlotStatsBatch): void {}
 }
 
 /** One sink that forwards to several (store, live hub, ...). */
@@ -42,5 +45,6 @@ export function fanOut(...sinks: SampleSink[]): SampleSink {
   return {
     appendSamples: (samples) => sinks.forEach((s) => s.appendSamples(samples)),
     appendEvents: (events) => sinks.forEach((s) => s.appendEvents(events)),
+    appendSlotStats: (batch) => sinks.forEach((s) => s.appendSlotStats(batch)),
   };
 }

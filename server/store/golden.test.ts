@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   BIGINT,
   DuckDBInstance,
+  INTEGER,
   LIST,
   UINTEGER,
   USMALLINT,
@@ -54,6 +55,12 @@ const minmaxParams = (over: Params): Params => {
   return params;
 };
 const range = (from: number, to: number) => ({ from: at(from), to: at(to) });
+const slotTypes: ParamTypes = { metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
+/** Slot-query parameters over the fixture's 3 minutes of slot stats (30 s columns, one row per slot), only those named. */
+const slotParams = (over: Params, names: string[]): Params => {
+  const all: Params = { metric: 'cpu', from: at(0), to: at(3), lookback: at(-10), from_ms: BigInt(t0), step: 30n, slot_from: 0, slot_to: 16383, per_row: 1, ...over };
+  return Object.fromEntries(names.map((n) => [n, all[n]!]));
+};
 
 const cases: Record<string, GoldenCase> = {
   begin: { query: 'begin' },
@@ -164,6 +171,15 @@ const cases: Record<string, GoldenCase> = {
   // minmax reads no $agg; the mixed case orders min/max from 1h rows, 1m rows and raw samples.
   series_minmax: { query: 'series_minmax', params: minmaxParams({}), types: minmaxTypes },
   'series_minmax#hourly-mixed': { query: 'series_minmax', params: minmaxParams({ step_ms: hourMs, h_end: at(60), m_end: at(100) }), types: minmaxTypes },
+  retention_slot_stats: { query: 'retention_slot_stats', params: { before: at(2) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM slot_stats' },
+  slot_cells: { query: 'slot_cells', params: slotParams({ metric: 'cpu' }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row']), types: slotTypes },
+  'slot_cells#net_out-rows': { query: 'slot_cells', params: slotParams({ metric: 'net_out', per_row: 8192 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row']), types: slotTypes },
+  slot_key_cells: { query: 'slot_key_cells', params: slotParams({ from_ms: BigInt(t0 + minuteMs) }, ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row']), types: slotTypes },
+  slot_owners: { query: 'slot_owners', params: slotParams({}, ['lookback', 'to', 'slot_from', 'slot_to']), types: slotTypes },
+  slot_polled_cols: { query: 'slot_polled_cols', params: slotParams({}, ['from', 'to', 'from_ms', 'step']), types: slotTypes },
+  slot_series: { query: 'slot_series', params: slotParams({ metric: 'net_in', slot_from: 10, slot_to: 11 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to']), types: slotTypes },
+  slot_totals: { query: 'slot_totals', params: slotParams({ metric: 'cpu', from: at(1) }, ['metric', 'from', 'to', 'lookback']), types: slotTypes },
+  'slot_totals#keys': { query: 'slot_totals', params: slotParams({ metric: 'keys', from: at(2) }, ['metric', 'from', 'to', 'lookback']), types: slotTypes },
 };
 
 /** A readable line per row: timestamps as ISO text, everything else as JSON. */
@@ -199,6 +215,15 @@ describe('queries/*.sql goldens', () => {
       { ts: t0 + 90 * minuteMs, node: 'b:6380', kind: 'node_up', detail: {} },
       { ts: t0 + 95 * minuteMs, node: 'a:6379', kind: 'config_change', detail: { key: 'maxmemory', before: '1gb', after: '2gb' } },
     ]);
+    // Slot statistics: a owns slots 10-11, b owns 9000; baselines at 0, deltas every 30 s; slot 11 moves to b at 2 min.
+    const slots = (sec: number, node: string, rows: [number, number, number | null][]) =>
+      store.appendSlotStats({ ts: t0 + sec * 1000, node, slots: rows.map((r) => r[0]), keys: rows.map((r) => r[1]), cpuUsec: rows.map((r) => r[2]), netIn: rows.map((r) => (r[2] === null ? null : r[2] * 10)), netOut: rows.map((r) => (r[2] === null ? null : r[2] * 3)) });
+    slots(0, 'a:6379', [[10, 5, null], [11, 1, null]]);
+    slots(0, 'b:6380', [[9000, 2, null]]);
+    for (const sec of [30, 60, 90]) slots(sec, 'a:6379', [[10, 5 + sec / 30, 100], [11, 1, 7]]);
+    slots(60, 'b:6380', [[9000, 3, 40]]);
+    slots(120, 'b:6380', [[11, 1, null]]);
+    slots(150, 'b:6380', [[11, 4, 9]]);
     await store.maintain();
     await store.close();
     mkdirSync(goldenDir, { recursive: true });

@@ -10,7 +10,7 @@ import {
   VARCHAR,
   listValue,
 } from '@duckdb/node-api';
-import type { NodeEvent, Sample } from '../collect/sink.ts';
+import type { NodeEvent, Sample, SlotStatsBatch } from '../collect/sink.ts';
 import { tsParam, type NamedQueries } from './db.ts';
 import type { Dictionary, PendingEntries } from './dictionary.ts';
 import type { NodeRecord } from './types.ts';
@@ -46,6 +46,8 @@ export class Ingest {
   readonly stats: IngestStats = { rowsWritten: 0, batches: 0, lastFlushMs: 0 };
   private samples = emptyBuffer();
   private events: EventRow[] = [];
+  /** Slot statistics as they came (a few per node every 10 s); node ids resolved at append. */
+  private slotBatches: { nodeId: number; batch: SlotStatsBatch }[] = [];
   private nodes = new Map<string, NodeRecord>();
   private dropped = 0;
 
@@ -88,6 +90,11 @@ export class Ingest {
     }
   }
 
+  appendSlotStats(batch: SlotStatsBatch): void {
+    if (!Number.isFinite(batch.ts) || batch.slots.length === 0) return;
+    this.slotBatches.push({ nodeId: this.dict.nodeId(batch.node), batch });
+  }
+
   recordNode(node: NodeRecord): void {
     this.dict.nodeId(node.address);
     const seenAt = node.seenAt ?? this.now();
@@ -97,7 +104,7 @@ export class Ingest {
   }
 
   hasWork(): boolean {
-    return this.samples.ts.length > 0 || this.events.length > 0 || this.nodes.size > 0 || this.dict.hasPending();
+    return this.samples.ts.length > 0 || this.events.length > 0 || this.slotBatches.length > 0 || this.nodes.size > 0 || this.dict.hasPending();
   }
 
   /** Writes everything buffered. The caller serializes calls (one connection). */
@@ -106,10 +113,12 @@ export class Ingest {
     const started = performance.now();
     const samples = this.samples;
     const events = this.events;
+    const slotBatches = this.slotBatches;
     const nodes = this.nodes;
     const pending = this.dict.takePending();
     this.samples = emptyBuffer();
     this.events = [];
+    this.slotBatches = [];
     this.nodes = new Map();
     try {
       // Dictionary rows first, so no sample ever references an id the file does not have.
@@ -117,6 +126,7 @@ export class Ingest {
     } catch (err) {
       this.dict.restorePending(pending);
       this.requeue(samples, events, nodes);
+      this.slotBatches = slotBatches.concat(this.slotBatches);
       throw err;
     }
     for (const node of nodes.values()) await this.upsertNode(node);
@@ -126,6 +136,7 @@ export class Ingest {
       this.stats.batches++;
     }
     if (events.length > 0) await this.appendEventRows(events);
+    if (slotBatches.length > 0) await this.appendSlotRows(slotBatches);
     if (this.dropped > 0) {
       this.log(`store: dropped ${this.dropped} samples while the database was not keeping up`);
       this.dropped = 0;
@@ -226,6 +237,34 @@ export class Ingest {
         metric.flush();
         value.flush();
         appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  private async appendSlotRows(batches: { nodeId: number; batch: SlotStatsBatch }[]): Promise<void> {
+    batches.sort((a, b) => a.batch.ts - b.batch.ts);
+    // Row by row: the data-chunk API of @duckdb/node-api 1.5.6 fails on NULLs in UBIGINT vectors.
+    const appender = await this.db.conn.createAppender('slot_stats');
+    const count = (v: number | null | undefined) => {
+      if (v === null || v === undefined || !Number.isFinite(v)) appender.appendNull();
+      else appender.appendUBigInt(BigInt(Math.max(0, Math.round(v))));
+    };
+    try {
+      for (const { nodeId, batch: b } of batches) {
+        const ts = new DuckDBTimestampValue(BigInt(Math.round(b.ts)) * 1000n);
+        for (let i = 0; i < b.slots.length; i++) {
+          appender.appendTimestamp(ts);
+          appender.appendUSmallInt(nodeId);
+          appender.appendUSmallInt(b.slots[i]!);
+          appender.appendUBigInt(BigInt(Math.max(0, Math.round(b.keys[i] ?? 0))));
+          count(b.cpuUsec[i]);
+          count(b.netIn[i]);
+          count(b.netOut[i]);
+          appender.endRow();
+        }
       }
       appender.flushSync();
     } finally {

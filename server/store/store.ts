@@ -1,4 +1,5 @@
 // openStore(): opens and migrates the DuckDB file and wires ingest, maintenance and queries onto their own connections.
+import { slotBalance, slotHeatmap, slotHot, slotSeries } from './slots.ts';
 import { DuckDBInstance, DuckDBMapValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { NodeEvent, Sample } from '../collect/sink.ts';
 import { namedQueries, tsParam, type NamedQueries } from './db.ts';
@@ -117,6 +118,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     appendEvents(events: NodeEvent[]) {
       if (open('appendEvents')) ingest.appendEvents(events);
     },
+    appendSlotStats(batch) {
+      if (open('appendSlotStats')) ingest.appendSlotStats(batch);
+    },
     recordNode(node: NodeRecord) {
       if (open('recordNode')) ingest.recordNode(node);
     },
@@ -171,6 +175,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       assertOpen();
       return userSlots.use(() => runUserSql(instance, queries, userQueries, text, sqlOpts));
     },
+
+    slotHeatmap: (q) => (assertOpen(), readPool.use((db) => slotHeatmap(db, dict, q))),
+    slotHot: (q) => (assertOpen(), readPool.use((db) => slotHot(db, dict, q))),
+    slotBalance: (q) => (assertOpen(), readPool.use((db) => slotBalance(db, dict, q))),
+    slotSeries: (q) => (assertOpen(), readPool.use((db) => slotSeries(db, q))),
 
     seriesKeys: async () => dict.seriesKeys(),
 

@@ -1,5 +1,5 @@
 // Public types of the store: options, the Store interface, series and SQL query shapes.
-import type { NodeEvent, SampleSink, Sample } from '../collect/sink.ts';
+import type { NodeEvent, SampleSink, Sample, SlotStatsBatch } from '../collect/sink.ts';
 import type { QueryTexts } from './queries.ts';
 
 export interface StoreOptions {
@@ -118,9 +118,78 @@ export interface StoreStats {
   pendingRows: number;
 }
 
+export type SlotMetric = 'cpu' | 'net_in' | 'net_out' | 'keys';
+
+export interface SlotWindow {
+  metric: SlotMetric;
+  /** Unix ms, [from, to). */
+  from: number;
+  to: number;
+}
+
+export interface SlotHeatmapQuery extends SlotWindow {
+  rows: number;
+  cols: number;
+  slotFrom: number;
+  slotTo: number;
+  /** The slot-stats poll interval in seconds: no column is narrower. */
+  minStepSeconds: number;
+}
+
+/** See docs/slots-api.md. Times in unix seconds; cpu/net values per second, keys as counts. */
+export interface SlotHeatmap {
+  metric: SlotMetric;
+  unit: 'usec/s' | 'bytes/s' | 'keys';
+  source: 'raw';
+  from: number;
+  to: number;
+  step: number;
+  x: number[];
+  rows: { slotFrom: number; slotTo: number; node: string | null }[];
+  values: (number | null)[][];
+  max: number;
+  bands: { node: string; slotFrom: number; slotTo: number }[];
+}
+
+export interface SlotHot {
+  slot: number;
+  node: string;
+  /** Total over the window (usec, bytes) or the latest key count. */
+  value: number;
+  share: number;
+  nodeShare: number;
+}
+
+export interface SlotBalance {
+  metric: SlotMetric;
+  unit: SlotHeatmap['unit'];
+  nodes: { node: string; value: number; share: number; slots: number }[];
+  mean: number;
+  max: number;
+  imbalance: number;
+  advice: string;
+}
+
+export interface SlotSeriesQuery extends SlotWindow {
+  slotFrom: number;
+  slotTo: number;
+  /** Wanted bucket width in seconds (raised to at least minStepSeconds). */
+  step: number;
+  minStepSeconds: number;
+}
+
+export interface SlotSeries {
+  step: number;
+  source: 'raw';
+  unit: SlotHeatmap['unit'];
+  series: { node: string; labels: Record<string, string> }[];
+  data: (number | null)[][];
+}
+
 export interface Store extends SampleSink {
   appendSamples(samples: Sample[]): void;
   appendEvents(events: NodeEvent[]): void;
+  appendSlotStats(batch: SlotStatsBatch): void;
   recordNode(node: NodeRecord): void;
   flush(): Promise<void>;
   /** Flush, checkpoint, close. */
@@ -131,6 +200,10 @@ export interface Store extends SampleSink {
   sql(text: string, opts?: SqlOptions): Promise<SqlResult>;
   seriesKeys(): Promise<SeriesKey[]>;
   stats(): StoreStats;
+  slotHeatmap(q: SlotHeatmapQuery): Promise<SlotHeatmap>;
+  slotHot(q: SlotWindow & { limit: number }): Promise<SlotHot[]>;
+  slotBalance(q: SlotWindow): Promise<SlotBalance>;
+  slotSeries(q: SlotSeriesQuery): Promise<SlotSeries>;
   /** Rollups, compaction and retention; idempotent. */
   maintain(): Promise<void>;
 }

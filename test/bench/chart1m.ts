@@ -159,13 +159,17 @@ async function serve(path: string): Promise<BenchServer> {
     events: store.events.bind(store),
     sql: store.sql.bind(store),
     stats: store.stats.bind(store),
+    slotHeatmap: store.slotHeatmap.bind(store),
+    slotHot: store.slotHot.bind(store),
+    slotBalance: store.slotBalance.bind(store),
+    slotSeries: store.slotSeries.bind(store),
   };
   const ui = uiFromFiles(await pageFiles());
   let server: ReturnType<typeof Bun.serve> | undefined;
   try {
     const app = createApp({
       store: timedStore,
-      monitor: { nodes: () => [], targets: () => [], topology: () => ({ updatedAt: 0, targets: [], shards: [] }) },
+      monitor: { nodes: () => [], targets: () => [], topology: () => ({ updatedAt: 0, targets: [], shards: [] }), enableSlotStatsCounters: async () => [] },
       latest: new LatestValues(),
       latestSamples: new LatestSamples(),
       live: new LiveHub(),

@@ -1,0 +1,6 @@
+-- Columns of $step seconds in which any primary reported slot statistics: there, a slot without a row had
+-- no activity (0); elsewhere nothing was collected (no data).
+SELECT DISTINCT ((epoch_ms(ts) - $from_ms) // ($step * 1000))::INTEGER AS col
+FROM slot_stats
+WHERE ts >= $from AND ts < $to
+ORDER BY col;

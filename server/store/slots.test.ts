@@ -1,0 +1,108 @@
+// Tests the slot-statistics queries on a real DuckDB file: heatmap cells, key counts carried forward, hot slots, balance, series.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import type { SlotStatsBatch } from '../collect/sink.ts';
+import { openTestStore, t0, tempDir } from './testSupport.ts';
+import type { Store } from './types.ts';
+
+const A = '127.0.0.1:7001';
+const B = '127.0.0.1:7002';
+let store: Store;
+
+/** A batch from `node` at t0 + sec seconds: [slot, keys, cpu, netIn, netOut] rows. */
+function batch(node: string, sec: number, rows: [number, number, number | null, number | null, number | null][]): SlotStatsBatch {
+  return { ts: t0 + sec * 1000, node, slots: rows.map((r) => r[0]), keys: rows.map((r) => r[1]), cpuUsec: rows.map((r) => r[2]), netIn: rows.map((r) => r[3]), netOut: rows.map((r) => r[4]) };
+}
+
+beforeAll(async () => {
+  store = await openTestStore(join(tempDir(), 's.duckdb'), { now: () => t0 + 3_600_000 });
+  // A owns 0..8191, B 8192..16383. Baselines at 0 s (every owned slot of interest, no deltas).
+  store.appendSlotStats(batch(A, 0, [[10, 100, null, null, null], [11, 5, null, null, null]]));
+  store.appendSlotStats(batch(B, 0, [[9000, 7, null, null, null]]));
+  // Slot 10 is hot on A: 1000 usec every 10 s for a minute; slot 11 gets one write; B's slot 9000 some load.
+  for (let s = 10; s <= 60; s += 10) {
+    store.appendSlotStats(batch(A, s, [[10, 100 + s, 1000, 5000, 2000]]));
+    store.appendSlotStats(batch(B, s, [[9000, 7, 100, 200, 300]]));
+  }
+  store.appendSlotStats(batch(A, 30, [[11, 6, 50, 60, 70]]));
+  await store.flush();
+});
+afterAll(() => store.close());
+
+describe('slot heatmap', () => {
+  test('cpu: the hot slot row gets its rate per second, idle rows 0 in polled columns, the right owners', async () => {
+    const h = await store.slotHeatmap({ metric: 'cpu', from: t0, to: t0 + 70_000, rows: 16384, cols: 7, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 });
+    expect(h.step).toBe(10);
+    expect(h.x).toEqual([0, 10, 20, 30, 40, 50, 60].map((s) => t0 / 1000 + s));
+    expect(h.rows.length).toBe(16384);
+    expect(h.values[10]).toEqual([0, 100, 100, 100, 100, 100, 100]);
+    expect(h.values[11]).toEqual([0, 0, 0, 5, 0, 0, 0]);
+    expect(h.values[9000]).toEqual([0, 10, 10, 10, 10, 10, 10]);
+    expect(h.values[12]!.every((v) => v === 0)).toBe(true);
+    expect(h.max).toBe(100);
+    expect(h.rows[10]!.node).toBe(A);
+    expect(h.rows[9000]!.node).toBe(B);
+    expect(h.rows[500]!.node).toBeNull();
+    expect(h.bands).toEqual([{ node: A, slotFrom: 10, slotTo: 11 }, { node: B, slotFrom: 9000, slotTo: 9000 }]);
+  });
+
+  test('grouped rows sum their slots; columns wider than a poll sum their polls', async () => {
+    const h = await store.slotHeatmap({ metric: 'net_in', from: t0, to: t0 + 60_000, rows: 2, cols: 3, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 });
+    expect(h.rows).toEqual([{ slotFrom: 0, slotTo: 8191, node: A }, { slotFrom: 8192, slotTo: 16383, node: B }]);
+    expect(h.step).toBe(20);
+    // [0,20): slot 10 at 10 s: 5000 B / 20 s; [20,40): 2 x 5000 + 60 for slot 11; [40,60): 2 x 5000.
+    expect(h.values[0]).toEqual([250, 503, 500]);
+    expect(h.values[1]).toEqual([10, 20, 20]);
+  });
+
+  test('keys: whole counts from the first row, changes accumulated, carried over quiet columns', async () => {
+    const h = await store.slotHeatmap({ metric: 'keys', from: t0 + 20_000, to: t0 + 70_000, rows: 16384, cols: 5, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 });
+    expect(h.x[0]).toBe(t0 / 1000 + 20);
+    // Slot 10 at 20 s: 120 (history before from is folded into column 0), then 130, 140, ...
+    expect(h.values[10]).toEqual([120, 130, 140, 150, 160]);
+    expect(h.values[11]).toEqual([5, 6, 6, 6, 6]);
+    expect(h.values[9000]).toEqual([7, 7, 7, 7, 7]);
+  });
+
+  test('a slot range drill-down and bad parameters', async () => {
+    const h = await store.slotHeatmap({ metric: 'cpu', from: t0, to: t0 + 60_000, rows: 4, cols: 6, slotFrom: 8, slotTo: 11, minStepSeconds: 10 });
+    expect(h.rows.map((r) => r.slotFrom)).toEqual([8, 9, 10, 11]);
+    expect(h.values[2]).toEqual([0, 100, 100, 100, 100, 100]);
+    await expect(store.slotHeatmap({ metric: 'cpu', from: t0, to: t0 + 1, rows: 4, cols: 6, slotFrom: 20, slotTo: 10, minStepSeconds: 10 })).rejects.toThrow(/slotFrom/);
+    await expect(store.slotHeatmap({ metric: 'ops' as never, from: t0, to: t0 + 1, rows: 4, cols: 6, slotFrom: 0, slotTo: 10, minStepSeconds: 10 })).rejects.toThrow(/metric/);
+  });
+});
+
+describe('hot slots and balance', () => {
+  test('hot: largest first, with shares of the cluster and of the node', async () => {
+    const hot = await store.slotHot({ metric: 'cpu', from: t0, to: t0 + 70_000, limit: 2 });
+    expect(hot.map((h) => [h.slot, h.node, h.value])).toEqual([[10, A, 6000], [9000, B, 600]]);
+    expect(hot[0]!.share).toBeCloseTo(6000 / 6650, 6);
+    expect(hot[0]!.nodeShare).toBeCloseTo(6000 / 6050, 6);
+    expect(hot[1]!.nodeShare).toBe(1);
+  });
+
+  test('hot by keys uses the latest count', async () => {
+    const hot = await store.slotHot({ metric: 'keys', from: t0 + 50_000, to: t0 + 70_000, limit: 3 });
+    expect(hot.map((h) => [h.slot, h.value])).toEqual([[10, 160], [9000, 7], [11, 6]]);
+  });
+
+  test('balance: the busiest node, the imbalance, and advice that sees one slot carrying it', async () => {
+    const b = await store.slotBalance({ metric: 'cpu', from: t0, to: t0 + 70_000 });
+    expect(b.nodes.map((n) => [n.node, n.value, n.slots])).toEqual([[A, 6050, 2], [B, 600, 1]]);
+    expect(b.mean).toBe(3325);
+    expect(b.imbalance).toBeCloseTo(6050 / 3325 - 1, 6);
+    expect(b.advice).toContain('slot 10');
+    expect(b.advice).toContain('hot keys');
+  });
+});
+
+describe('slot series', () => {
+  test('one slot range per bucket, per second; keys carried forward', async () => {
+    const s = await store.slotSeries({ metric: 'cpu', slotFrom: 10, slotTo: 11, from: t0, to: t0 + 60_000, step: 10, minStepSeconds: 10 });
+    expect(s.data[1]).toEqual([0, 100, 100, 105, 100, 100]);
+    expect(s.series[0]!.labels).toEqual({ slots: '10-11' });
+    const k = await store.slotSeries({ metric: 'keys', slotFrom: 10, slotTo: 11, from: t0, to: t0 + 60_000, step: 10, minStepSeconds: 10 });
+    expect(k.data[1]).toEqual([105, 115, 125, 136, 146, 156]);
+  });
+});

@@ -1,0 +1,251 @@
+// Slot statistics queries: the heatmap grid, per-slot totals (hot slots, node balance) and one slot range's series.
+import { BIGINT, INTEGER, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
+import { slotKeysFullEveryMs } from '../collect/slotCounters.ts';
+import { tsParam, type NamedQueries } from './db.ts';
+import type { Dictionary } from './dictionary.ts';
+import { StoreQueryError } from './errors.ts';
+import type { SlotBalance, SlotHeatmap, SlotHeatmapQuery, SlotHot, SlotMetric, SlotSeries, SlotSeriesQuery, SlotWindow } from './types.ts';
+
+export const slotMetrics: readonly SlotMetric[] = ['cpu', 'net_in', 'net_out', 'keys'];
+const units: Record<SlotMetric, SlotHeatmap['unit']> = { cpu: 'usec/s', net_in: 'bytes/s', net_out: 'bytes/s', keys: 'keys' };
+/** Key counts look back this far: every owned slot has a full row at least every slotKeysFullEveryMs (plus a poll's slack). */
+export const slotKeysLookbackMs = slotKeysFullEveryMs + 60_000;
+const maxRows = 16384;
+const maxCols = 5000;
+const types = { metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
+
+/** DuckDB refuses parameters a statement does not use: each query gets only its own. */
+const queryParams: Record<string, string[]> = {
+  slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row'],
+  slot_key_cells: ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row'],
+  slot_series: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to'],
+  slot_owners: ['lookback', 'to', 'slot_from', 'slot_to'],
+  slot_polled_cols: ['from', 'to', 'from_ms', 'step'],
+};
+function run(db: NamedQueries, name: keyof typeof queryParams, all: Record<string, DuckDBValue>) {
+  return db.read(name, Object.fromEntries(queryParams[name]!.map((k) => [k, all[k]!])), types);
+}
+
+function checkWindow(q: SlotWindow): void {
+  if (!slotMetrics.includes(q.metric)) throw new StoreQueryError('bad_request', `metric must be one of ${slotMetrics.join(', ')}`);
+  if (!Number.isFinite(q.from) || !Number.isFinite(q.to) || q.to <= q.from) throw new StoreQueryError('bad_request', 'needs finite from < to');
+}
+
+function checkSlots(from: number, to: number): void {
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 16383 || from > to) {
+    throw new StoreQueryError('bad_request', 'slotFrom and slotTo must be whole numbers with 0 <= slotFrom <= slotTo <= 16383');
+  }
+}
+
+/** Columns at least one poll apart (an emptier column would only show the polls' rhythm), whole seconds. */
+function stepFor(spanMs: number, cols: number, minStepS: number): number {
+  const s = Math.max(minStepS, Math.ceil(spanMs / cols / 1000));
+  return Math.ceil(s / minStepS) * minStepS;
+}
+
+export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHeatmapQuery): Promise<SlotHeatmap> {
+  checkWindow(q);
+  checkSlots(q.slotFrom, q.slotTo);
+  if (!Number.isInteger(q.rows) || q.rows < 1 || q.rows > maxRows) throw new StoreQueryError('bad_request', `rows must be 1..${maxRows}`);
+  if (!Number.isInteger(q.cols) || q.cols < 1 || q.cols > maxCols) throw new StoreQueryError('bad_request', `cols must be 1..${maxCols}`);
+  const step = stepFor(q.to - q.from, q.cols, q.minStepSeconds);
+  // Columns are aligned to multiples of step, so a live view's columns stay put as time moves on.
+  const lo = Math.floor(q.from / (step * 1000)) * step * 1000;
+  const cols = Math.ceil((q.to - lo) / (step * 1000));
+  const span = q.slotTo - q.slotFrom + 1;
+  const perRow = Math.ceil(span / Math.min(q.rows, span));
+  const rowCount = Math.ceil(span / perRow);
+  const params = {
+    metric: q.metric,
+    from: tsParam(lo),
+    to: tsParam(q.to),
+    from_ms: BigInt(lo),
+    step: BigInt(step),
+    slot_from: q.slotFrom,
+    slot_to: q.slotTo,
+    per_row: perRow,
+    lookback: tsParam(lo - slotKeysLookbackMs),
+  };
+  const keys = q.metric === 'keys';
+  const [cells, owners, seen] = await Promise.all([
+    run(db, keys ? 'slot_key_cells' : 'slot_cells', params),
+    run(db, 'slot_owners', params),
+    polledColumns(db, params, cols),
+  ]);
+  const values: (number | null)[][] = Array.from({ length: rowCount }, () => new Array<number | null>(cols).fill(null));
+  for (const [row, col, total] of cells.getRows()) {
+    const r = Number(row);
+    const c = Number(col);
+    if (c < 0 || c >= cols || r < 0 || r >= rowCount) continue;
+    values[r]![c] = keys ? Number(total) : Number(total) / step;
+  }
+  if (keys) {
+    // Accumulated counts exist only where something changed: carry each row's count forward.
+    for (const row of values) for (let c = 1; c < cols; c++) if (row[c] === null && row[c - 1] !== null) row[c] = row[c - 1]!;
+  } else {
+    // In a column where some slot reported, a slot without a row had no activity: 0, not "no data".
+    for (const row of values) for (let c = 0; c < cols; c++) if (row[c] === null && seen[c]) row[c] = 0;
+  }
+  const ownerOf = new Map<number, number>();
+  for (const [slot, nodeId] of owners.getRows()) ownerOf.set(Number(slot), Number(nodeId));
+  const rows: SlotHeatmap['rows'] = [];
+  for (let r = 0; r < rowCount; r++) {
+    const slotFrom = q.slotFrom + r * perRow;
+    const slotTo = Math.min(q.slotTo, slotFrom + perRow - 1);
+    rows.push({ slotFrom, slotTo, node: majorityOwner(ownerOf, slotFrom, slotTo, dict) });
+  }
+  let max = 0;
+  for (const row of values) for (const v of row) if (v !== null && v > max) max = v;
+  return {
+    metric: q.metric,
+    unit: units[q.metric],
+    source: 'raw',
+    from: lo / 1000,
+    to: q.to / 1000,
+    step,
+    x: Array.from({ length: cols }, (_, c) => lo / 1000 + c * step),
+    rows,
+    values,
+    max,
+    bands: ownerBands(ownerOf, q.slotFrom, q.slotTo, dict),
+  };
+}
+
+async function polledColumns(db: NamedQueries, params: Record<string, DuckDBValue>, cols: number): Promise<Uint8Array> {
+  const seen = new Uint8Array(cols);
+  const r = await run(db, 'slot_polled_cols', params);
+  for (const [col] of r.getRows()) if (Number(col) >= 0 && Number(col) < cols) seen[Number(col)] = 1;
+  return seen;
+}
+
+function majorityOwner(ownerOf: Map<number, number>, from: number, to: number, dict: Dictionary): string | null {
+  const count = new Map<number, number>();
+  for (let s = from; s <= to; s++) {
+    const n = ownerOf.get(s);
+    if (n !== undefined) count.set(n, (count.get(n) ?? 0) + 1);
+  }
+  let best: number | undefined;
+  for (const [n, c] of count) if (best === undefined || c > count.get(best)!) best = n;
+  return best === undefined ? null : dict.address(best);
+}
+
+/** Contiguous runs of slots with the same owner (slots nobody reported end a run). */
+function ownerBands(ownerOf: Map<number, number>, from: number, to: number, dict: Dictionary): SlotHeatmap['bands'] {
+  const bands: SlotHeatmap['bands'] = [];
+  let cur: { id: number; from: number } | undefined;
+  for (let s = from; s <= to + 1; s++) {
+    const id = s <= to ? ownerOf.get(s) : undefined;
+    if (cur && id !== cur.id) {
+      bands.push({ node: dict.address(cur.id), slotFrom: cur.from, slotTo: s - 1 });
+      cur = undefined;
+    }
+    if (!cur && id !== undefined) cur = { id, from: s };
+  }
+  return bands;
+}
+
+interface SlotTotal {
+  slot: number;
+  nodeId: number;
+  total: number;
+}
+
+async function slotTotals(db: NamedQueries, q: SlotWindow): Promise<SlotTotal[]> {
+  checkWindow(q);
+  const r = await db.read('slot_totals', { metric: q.metric, from: tsParam(q.from), to: tsParam(q.to), lookback: tsParam(q.from - slotKeysLookbackMs) }, types);
+  return r.getRows().map(([slot, nodeId, total]) => ({ slot: Number(slot), nodeId: Number(nodeId), total: Number(total) }));
+}
+
+function nodeTotals(totals: SlotTotal[]): Map<number, { total: number; slots: number }> {
+  const out = new Map<number, { total: number; slots: number }>();
+  for (const t of totals) {
+    const n = out.get(t.nodeId) ?? { total: 0, slots: 0 };
+    n.total += t.total;
+    n.slots++;
+    out.set(t.nodeId, n);
+  }
+  return out;
+}
+
+export async function slotHot(db: NamedQueries, dict: Dictionary, q: SlotWindow & { limit: number }): Promise<SlotHot[]> {
+  const totals = await slotTotals(db, q);
+  const byNode = nodeTotals(totals);
+  const cluster = totals.reduce((s, t) => s + t.total, 0);
+  return totals
+    .filter((t) => t.total > 0)
+    .sort((a, b) => b.total - a.total || a.slot - b.slot)
+    .slice(0, Math.max(0, q.limit))
+    .map((t) => ({
+      slot: t.slot,
+      node: dict.address(t.nodeId),
+      value: t.total,
+      share: cluster > 0 ? t.total / cluster : 0,
+      nodeShare: byNode.get(t.nodeId)!.total > 0 ? t.total / byNode.get(t.nodeId)!.total : 0,
+    }));
+}
+
+/**
+ * How far the busiest primary is above the mean, and whether moving slots would help: it cannot when one
+ * slot carries most of the busiest node's load (a hot key or tag: slots move whole).
+ */
+export async function slotBalance(db: NamedQueries, dict: Dictionary, q: SlotWindow): Promise<SlotBalance> {
+  const totals = await slotTotals(db, q);
+  const byNode = nodeTotals(totals);
+  const cluster = totals.reduce((s, t) => s + t.total, 0);
+  const nodes = [...byNode]
+    .map(([id, n]) => ({ node: dict.address(id), value: n.total, share: cluster > 0 ? n.total / cluster : 0, slots: n.slots }))
+    .sort((a, b) => b.value - a.value || a.node.localeCompare(b.node));
+  const mean = nodes.length > 0 ? cluster / nodes.length : 0;
+  const max = nodes[0]?.value ?? 0;
+  const imbalance = mean > 0 ? max / mean - 1 : 0;
+  const base = { metric: q.metric, unit: units[q.metric], nodes, mean, max, imbalance };
+  if (nodes.length < 2 || cluster === 0) return { ...base, advice: 'Not enough data yet: slot statistics from at least two primaries are needed.' };
+  const busiest = nodes[0]!;
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  if (imbalance < 0.2) return { ...base, advice: `Balanced: the busiest primary (${busiest.node}) is ${pct(imbalance)} above the mean; rebalancing would not help.` };
+  const busiestId = dict.knownNodeId(busiest.node)!;
+  const top = totals.filter((t) => t.nodeId === busiestId).sort((a, b) => b.total - a.total)[0];
+  if (top && busiest.value > 0 && top.total / busiest.value >= 0.5) {
+    return {
+      ...base,
+      advice: `${busiest.node} is ${pct(imbalance)} above the mean, but slot ${top.slot} alone carries ${pct(top.total / busiest.value)} of it: moving slots would only move the problem. Look for hot keys in that slot.`,
+    };
+  }
+  const idlest = nodes.at(-1)!;
+  return { ...base, advice: `${busiest.node} is ${pct(imbalance)} above the mean and its load is spread over many slots: moving some of its busiest slots to ${idlest.node} would even the load.` };
+}
+
+export async function slotSeries(db: NamedQueries, q: SlotSeriesQuery): Promise<SlotSeries> {
+  checkWindow(q);
+  checkSlots(q.slotFrom, q.slotTo);
+  const step = stepFor(q.to - q.from, Math.max(1, Math.floor((q.to - q.from) / 1000 / Math.max(1, q.step))), q.minStepSeconds);
+  const lo = Math.floor(q.from / (step * 1000)) * step * 1000;
+  const cols = Math.ceil((q.to - lo) / (step * 1000));
+  const params = {
+    metric: q.metric,
+    from: tsParam(lo),
+    to: tsParam(q.to),
+    from_ms: BigInt(lo),
+    step: BigInt(step),
+    slot_from: q.slotFrom,
+    slot_to: q.slotTo,
+    per_row: q.slotTo - q.slotFrom + 1,
+    lookback: tsParam(lo - slotKeysLookbackMs),
+  };
+  const keys = q.metric === 'keys';
+  const [r, seen] = await Promise.all([run(db, keys ? 'slot_key_cells' : 'slot_series', params), polledColumns(db, params, cols)]);
+  const v = new Array<number | null>(cols).fill(null);
+  for (const row of r.getRows()) {
+    const [col, total] = keys ? [row[1], row[2]] : [row[0], row[1]];
+    const c = Number(col);
+    if (c < 0 || c >= cols) continue;
+    v[c] = keys ? Number(total) : Number(total) / step;
+  }
+  for (let c = 0; c < cols; c++) {
+    if (v[c] !== null) continue;
+    if (keys && c > 0 && v[c - 1] !== null) v[c] = v[c - 1]!;
+    else if (!keys && seen[c]) v[c] = 0;
+  }
+  const x = Array.from({ length: cols }, (_, c) => lo / 1000 + c * step);
+  return { step, source: 'raw', unit: units[q.metric], series: [{ node: '*', labels: { slots: `${q.slotFrom}-${q.slotTo}` } }], data: [x, v] };
+}
