@@ -3,9 +3,8 @@
 SELECT ((slot - $slot_from) // $per_row)::INTEGER AS row,
        ((epoch_ms(ts) - $from_ms) // ($step * 1000))::INTEGER AS col,
        sum(CASE $metric WHEN 'cpu' THEN cpu_usec WHEN 'net_in' THEN net_in ELSE net_out END)::DOUBLE AS total
-FROM slot_stats
-WHERE ts >= $from AND ts < $to
-  AND slot BETWEEN $slot_from AND $slot_to
+FROM slot_src($from, $to, $h_end, $m_end)
+WHERE slot BETWEEN $slot_from AND $slot_to
   AND (CASE $metric WHEN 'cpu' THEN cpu_usec WHEN 'net_in' THEN net_in ELSE net_out END) IS NOT NULL
 GROUP BY ALL
 ORDER BY row, col;

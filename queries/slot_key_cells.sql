@@ -5,9 +5,8 @@
 WITH changes AS (
     SELECT ts, slot,
            keys::DOUBLE - coalesce(lag(keys) OVER (PARTITION BY slot ORDER BY ts), 0)::DOUBLE AS dk
-    FROM slot_stats
-    WHERE ts >= $lookback AND ts < $to
-      AND slot BETWEEN $slot_from AND $slot_to
+    FROM slot_src($lookback, $to, $h_end, $m_end)
+    WHERE slot BETWEEN $slot_from AND $slot_to
 ),
 cells AS (
     SELECT ((slot - $slot_from) // $per_row)::INTEGER AS row,

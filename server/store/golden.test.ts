@@ -56,9 +56,9 @@ const minmaxParams = (over: Params): Params => {
 };
 const range = (from: number, to: number) => ({ from: at(from), to: at(to) });
 const slotTypes: ParamTypes = { metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
-/** Slot-query parameters over the fixture's 3 minutes of slot stats (30 s columns, one row per slot), only those named. */
+/** Slot-query parameters over the fixture's 3 minutes of slot stats (from 02:50) (30 s columns, one row per slot), only those named. */
 const slotParams = (over: Params, names: string[]): Params => {
-  const all: Params = { metric: 'cpu', from: at(0), to: at(3), lookback: at(-10), from_ms: BigInt(t0), step: 30n, slot_from: 0, slot_to: 16383, per_row: 1, ...over };
+  const all: Params = { metric: 'cpu', from: at(170), to: at(173), lookback: at(160), h_end: at(160), m_end: at(160), from_ms: BigInt(t0 + 170 * minuteMs), step: 30n, slot_from: 0, slot_to: 16383, per_row: 1, ...over };
   return Object.fromEntries(names.map((n) => [n, all[n]!]));
 };
 
@@ -171,15 +171,35 @@ const cases: Record<string, GoldenCase> = {
   // minmax reads no $agg; the mixed case orders min/max from 1h rows, 1m rows and raw samples.
   series_minmax: { query: 'series_minmax', params: minmaxParams({}), types: minmaxTypes },
   'series_minmax#hourly-mixed': { query: 'series_minmax', params: minmaxParams({ step_ms: hourMs, h_end: at(60), m_end: at(100) }), types: minmaxTypes },
-  retention_slot_stats: { query: 'retention_slot_stats', params: { before: at(2) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM slot_stats' },
-  slot_cells: { query: 'slot_cells', params: slotParams({ metric: 'cpu' }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row']), types: slotTypes },
-  'slot_cells#net_out-rows': { query: 'slot_cells', params: slotParams({ metric: 'net_out', per_row: 8192 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row']), types: slotTypes },
-  slot_key_cells: { query: 'slot_key_cells', params: slotParams({ from_ms: BigInt(t0 + minuteMs) }, ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row']), types: slotTypes },
-  slot_owners: { query: 'slot_owners', params: slotParams({}, ['lookback', 'to', 'slot_from', 'slot_to']), types: slotTypes },
-  slot_polled_cols: { query: 'slot_polled_cols', params: slotParams({}, ['from', 'to', 'from_ms', 'step']), types: slotTypes },
-  slot_series: { query: 'slot_series', params: slotParams({ metric: 'net_in', slot_from: 10, slot_to: 11 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to']), types: slotTypes },
-  slot_totals: { query: 'slot_totals', params: slotParams({ metric: 'cpu', from: at(1) }, ['metric', 'from', 'to', 'lookback']), types: slotTypes },
-  'slot_totals#keys': { query: 'slot_totals', params: slotParams({ metric: 'keys', from: at(2) }, ['metric', 'from', 'to', 'lookback']), types: slotTypes },
+  slot_stats_min_ts: { query: 'slot_stats_min_ts' },
+  rollup_slots_5m: { query: 'rollup_slots_5m', setup: 'DELETE FROM slot_stats_5m', params: range(170, 175), show: 'SELECT * FROM slot_stats_5m ORDER BY ts, slot' },
+  rollup_slots_1h: {
+    query: 'rollup_slots_1h',
+    setup: `DELETE FROM slot_stats_5m; DELETE FROM slot_stats_1h; INSERT INTO slot_stats_5m VALUES ('2026-01-01 00:00:00', 1, 10, 5, 100, 1000, 300), ('2026-01-01 00:05:00', 2, 10, 6, NULL, NULL, NULL),
+            ('2026-01-01 00:55:00', 2, 10, 9, 50, 500, 150), ('2026-01-01 01:00:00', 2, 10, 9, 1, 1, 1)`,
+    params: range(0, 60),
+    show: 'SELECT * FROM slot_stats_1h ORDER BY ts, slot',
+  },
+  retention_slot_stats_5m: { query: 'retention_slot_stats_5m', setup: "INSERT INTO slot_stats_5m VALUES ('2026-01-01 00:00:00', 1, 10, 5, 1, 1, 1), ('2026-01-01 01:00:00', 1, 10, 5, 1, 1, 1)", params: { before: at(60) }, show: 'SELECT ts FROM slot_stats_5m' },
+  retention_slot_stats_1h: { query: 'retention_slot_stats_1h', setup: "INSERT INTO slot_stats_1h VALUES ('2026-01-01 00:00:00', 1, 10, 5, 1, 1, 1), ('2026-01-01 01:00:00', 1, 10, 5, 1, 1, 1)", params: { before: at(60) }, show: 'SELECT ts FROM slot_stats_1h' },
+  // 1h rows before 02:51, 5m rows to 02:52, raw after: each tier answers only its own part of the window.
+  'slot_cells#tiers': {
+    query: 'slot_cells',
+    setup: `DELETE FROM slot_stats_5m; DELETE FROM slot_stats_1h;
+            INSERT INTO slot_stats_1h VALUES ('2026-01-01 02:50:00', 1, 10, 5, 1000000, 0, 0), ('2026-01-01 02:51:00', 1, 10, 5, 8000000, 0, 0);
+            INSERT INTO slot_stats_5m VALUES ('2026-01-01 02:50:00', 1, 10, 5, 9000000, 0, 0), ('2026-01-01 02:51:00', 1, 10, 5, 2000000, 0, 0), ('2026-01-01 02:52:00', 1, 10, 5, 4000000, 0, 0)`,
+    params: slotParams({ h_end: at(171), m_end: at(172) }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']),
+    types: slotTypes,
+  },
+  retention_slot_stats: { query: 'retention_slot_stats', params: { before: at(172) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM slot_stats' },
+  slot_cells: { query: 'slot_cells', params: slotParams({ metric: 'cpu' }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
+  'slot_cells#net_out-rows': { query: 'slot_cells', params: slotParams({ metric: 'net_out', per_row: 8192 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
+  slot_key_cells: { query: 'slot_key_cells', params: slotParams({ from_ms: BigInt(t0 + 171 * minuteMs) }, ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
+  slot_owners: { query: 'slot_owners', params: slotParams({}, ['lookback', 'to', 'slot_from', 'slot_to', 'h_end', 'm_end']), types: slotTypes },
+  slot_polled_cols: { query: 'slot_polled_cols', params: slotParams({}, ['from', 'to', 'from_ms', 'step', 'h_end', 'm_end']), types: slotTypes },
+  slot_series: { query: 'slot_series', params: slotParams({ metric: 'net_in', slot_from: 10, slot_to: 11 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'h_end', 'm_end']), types: slotTypes },
+  slot_totals: { query: 'slot_totals', params: slotParams({ metric: 'cpu', from: at(171) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
+  'slot_totals#keys': { query: 'slot_totals', params: slotParams({ metric: 'keys', from: at(172) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
 };
 
 /** A readable line per row: timestamps as ISO text, everything else as JSON. */
@@ -215,9 +235,10 @@ describe('queries/*.sql goldens', () => {
       { ts: t0 + 90 * minuteMs, node: 'b:6380', kind: 'node_up', detail: {} },
       { ts: t0 + 95 * minuteMs, node: 'a:6379', kind: 'config_change', detail: { key: 'maxmemory', before: '1gb', after: '2gb' } },
     ]);
-    // Slot statistics: a owns slots 10-11, b owns 9000; baselines at 0, deltas every 30 s; slot 11 moves to b at 2 min.
+    // Slot statistics from 02:50 (inside the 2 h raw retention at the fixture's clock, 03:00): a owns slots 10-11,
+    // b owns 9000; baselines at 0 s, deltas every 30 s; slot 11 moves to b at 2 min.
     const slots = (sec: number, node: string, rows: [number, number, number | null][]) =>
-      store.appendSlotStats({ ts: t0 + sec * 1000, node, slots: rows.map((r) => r[0]), keys: rows.map((r) => r[1]), cpuUsec: rows.map((r) => r[2]), netIn: rows.map((r) => (r[2] === null ? null : r[2] * 10)), netOut: rows.map((r) => (r[2] === null ? null : r[2] * 3)) });
+      store.appendSlotStats({ ts: t0 + 170 * minuteMs + sec * 1000, node, slots: rows.map((r) => r[0]), keys: rows.map((r) => r[1]), cpuUsec: rows.map((r) => r[2]), netIn: rows.map((r) => (r[2] === null ? null : r[2] * 10)), netOut: rows.map((r) => (r[2] === null ? null : r[2] * 3)) });
     slots(0, 'a:6379', [[10, 5, null], [11, 1, null]]);
     slots(0, 'b:6380', [[9000, 2, null]]);
     for (const sec of [30, 60, 90]) slots(sec, 'a:6379', [[10, 5 + sec / 30, 100], [11, 1, 7]]);

@@ -68,7 +68,6 @@ export async function dropExpired(o: MaintainOptions, marks: Watermarks): Promis
   await db.run('retention_samples_1m', { before: tsParam(Math.min(rollupBefore, marks.rollup_1h)) });
   await db.run('retention_samples_1h', { before: tsParam(rollupBefore) });
   await db.run('retention_events', { before: tsParam(rollupBefore) });
-  await db.run('retention_slot_stats', { before: tsParam(floorTo(o.now - o.rawRetentionMs, hourMs)) });
 }
 
 export async function loadWatermarks(db: NamedQueries): Promise<Partial<Watermarks>> {

@@ -106,3 +106,48 @@ describe('slot series', () => {
     expect(k.data[1]).toEqual([105, 115, 125, 136, 146, 156]);
   });
 });
+
+describe('rollup tiers', () => {
+  test('planSlots: raw for short recent windows, 5m and 1h for wide columns or old windows, newest data from finer tiers', () => {
+    const { planSlots } = require('./slots.ts') as typeof import('./slots.ts');
+    const now = t0 + 10 * 86_400_000;
+    const ctx = { now, slots_5m: now - 600_000, slots_1h: now - 3_600_000 * 2 };
+    const raw = planSlots(now - 3_600_000, now, 20, 10, ctx);
+    expect([raw.source, raw.step]).toEqual(['raw', 20]);
+    expect(raw.hEnd).toBe(raw.lookback);
+    const six = planSlots(now - 6 * 3_600_000, now, 30, 10, ctx);
+    expect([six.source, six.step]).toEqual(['5m', 300]);
+    expect(six.mEnd).toBe(ctx.slots_5m);
+    const week = planSlots(now - 7 * 86_400_000, now, 504, 10, ctx);
+    expect([week.source, week.step]).toEqual(['1h', 3600]);
+    expect([week.hEnd, week.mEnd]).toEqual([ctx.slots_1h, ctx.slots_5m]);
+    // Before any rollup ran, everything is raw.
+    expect(planSlots(now - 7 * 86_400_000, now, 504, 10, { now, slots_5m: 0, slots_1h: 0 }).source).toBe('raw');
+  });
+
+  test('maintain rolls raw rows into 5m and 1h, drops old raw rows, and a 3-hour view reads the same totals from the tiers', async () => {
+    let now = t0;
+    const s = await openTestStore(join(tempDir(), 'tiers.duckdb'), { now: () => now });
+    try {
+      // Slot 10 on A: 10 usec every 10 s for 3 hours (1 usec/s), key count growing by one every minute.
+      for (let sec = 10; sec <= 3 * 3600; sec += 10) s.appendSlotStats(batch(A, sec, [[10, 100 + Math.floor(sec / 60), 10, 20, 30]]));
+      now = t0 + 3 * 3_600_000 + 120_000;
+      await s.maintain();
+      const raw = await s.sql('SELECT min(ts) AS first, count(*) AS n FROM slot_stats');
+      expect(Number(raw.rows[0]![1])).toBeLessThan(2 * 360 + 40);
+      expect(Number((await s.sql('SELECT count(*) FROM slot_stats_1h')).rows[0]![0])).toBe(3);
+      const h = await s.slotHeatmap({ metric: 'cpu', from: t0, to: t0 + 3 * 3_600_000, rows: 1, cols: 3, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 });
+      expect(h.source).toBe('1h');
+      expect(h.step).toBe(3600);
+      // The first hour lacks the poll at 0 s (the data starts at 10 s): 359 polls; the others 360.
+      expect(h.values[0]).toEqual([359 / 360, 1, 1]);
+      const k = await s.slotHeatmap({ metric: 'keys', from: t0, to: t0 + 3 * 3_600_000, rows: 1, cols: 3, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 });
+      expect(k.values[0]).toEqual([159, 219, 279]);
+      const hot = await s.slotHot({ metric: 'net_in', from: t0, to: t0 + 3 * 3_600_000, limit: 1 });
+      // Polls at 10 s .. 3 h - 10 s: 1079 of them (the one at 3 h is outside the window).
+      expect(hot[0]!.value).toBe(20 * 1079);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@
 import { BIGINT, INTEGER, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { slotKeysFullEveryMs } from '../collect/slotCounters.ts';
 import { tsParam, type NamedQueries } from './db.ts';
+import { slot5mRetentionMs, slotRawRetentionMs, type SlotWatermarks } from './slotMaintain.ts';
 import type { Dictionary } from './dictionary.ts';
 import { StoreQueryError } from './errors.ts';
 import type { SlotBalance, SlotHeatmap, SlotHeatmapQuery, SlotHot, SlotMetric, SlotSeries, SlotSeriesQuery, SlotWindow } from './types.ts';
@@ -15,13 +16,70 @@ const maxCols = 5000;
 const types = { metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
 
 /** DuckDB refuses parameters a statement does not use: each query gets only its own. */
+const tiers = ['h_end', 'm_end'];
 const queryParams: Record<string, string[]> = {
-  slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row'],
-  slot_key_cells: ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row'],
-  slot_series: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to'],
-  slot_owners: ['lookback', 'to', 'slot_from', 'slot_to'],
-  slot_polled_cols: ['from', 'to', 'from_ms', 'step'],
+  slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
+  slot_key_cells: ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
+  slot_series: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', ...tiers],
+  slot_owners: ['lookback', 'to', 'slot_from', 'slot_to', ...tiers],
+  slot_polled_cols: ['from', 'to', 'from_ms', 'step', ...tiers],
+  slot_totals: ['metric', 'from', 'to', 'lookback', ...tiers],
 };
+
+export interface SlotContext extends SlotWatermarks {
+  now: number;
+}
+
+export interface SlotPlan {
+  source: 'raw' | '5m' | '1h';
+  /** Column width in seconds (a multiple of the tier's bucket). */
+  step: number;
+  /** First column start (unix ms), and where key counts start looking back from. */
+  lo: number;
+  lookback: number;
+  /** slot_src(): 1h rows before hEnd, 5m rows before mEnd, raw after. */
+  hEnd: number;
+  mEnd: number;
+}
+
+const tierMs = { raw: 0, '5m': 300_000, '1h': 3_600_000 };
+
+/**
+ * Picks the coarsest tier the columns allow, or the one the window's start needs (raw rows are kept 2 h,
+ * 5-minute rows 48 h): columns are whole buckets of that tier, and newer data not rolled up yet comes from
+ * the finer tiers, so a live 7-day view still ends at now. `wantStepS` 0 means "by age only" (window totals).
+ */
+export function planSlots(from: number, to: number, wantStepS: number, minStepS: number, ctx: SlotContext): SlotPlan {
+  const old5m = from < ctx.now - slot5mRetentionMs;
+  const oldRaw = from < ctx.now - slotRawRetentionMs;
+  let source: SlotPlan['source'] = 'raw';
+  if ((wantStepS >= 3600 || old5m) && ctx.slots_1h > from) source = '1h';
+  else if ((wantStepS >= 300 || oldRaw || old5m) && ctx.slots_5m > from) source = '5m';
+  const bucketS = source === 'raw' ? minStepS : tierMs[source] / 1000;
+  const step = wantStepS > 0 ? Math.ceil(Math.max(wantStepS, minStepS) / bucketS) * bucketS : bucketS;
+  const lo = Math.floor(from / (step * 1000)) * step * 1000;
+  // Key counts need each slot's last row before lo: one bucket back in a tier, a full snapshot back in raw rows.
+  const lookback = lo - Math.max(tierMs[source], slotKeysLookbackMs);
+  if (source === 'raw') return { source, step, lo, lookback, hEnd: lookback, mEnd: lookback };
+  const hEnd = source === '1h' ? Math.max(lookback, Math.min(ctx.slots_1h, to)) : lookback;
+  return { source, step, lo, lookback, hEnd, mEnd: Math.max(hEnd, Math.min(ctx.slots_5m, to)) };
+}
+
+function planParams(p: SlotPlan, q: { metric: SlotMetric; to: number }, slotFrom: number, slotTo: number, perRow: number): Record<string, DuckDBValue> {
+  return {
+    metric: q.metric,
+    from: tsParam(p.lo),
+    to: tsParam(q.to),
+    from_ms: BigInt(p.lo),
+    step: BigInt(p.step),
+    slot_from: slotFrom,
+    slot_to: slotTo,
+    per_row: perRow,
+    lookback: tsParam(p.lookback),
+    h_end: tsParam(p.hEnd),
+    m_end: tsParam(p.mEnd),
+  };
+}
 function run(db: NamedQueries, name: keyof typeof queryParams, all: Record<string, DuckDBValue>) {
   return db.read(name, Object.fromEntries(queryParams[name]!.map((k) => [k, all[k]!])), types);
 }
@@ -43,29 +101,19 @@ function stepFor(spanMs: number, cols: number, minStepS: number): number {
   return Math.ceil(s / minStepS) * minStepS;
 }
 
-export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHeatmapQuery): Promise<SlotHeatmap> {
+export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHeatmapQuery, ctx: SlotContext): Promise<SlotHeatmap> {
   checkWindow(q);
   checkSlots(q.slotFrom, q.slotTo);
   if (!Number.isInteger(q.rows) || q.rows < 1 || q.rows > maxRows) throw new StoreQueryError('bad_request', `rows must be 1..${maxRows}`);
   if (!Number.isInteger(q.cols) || q.cols < 1 || q.cols > maxCols) throw new StoreQueryError('bad_request', `cols must be 1..${maxCols}`);
-  const step = stepFor(q.to - q.from, q.cols, q.minStepSeconds);
   // Columns are aligned to multiples of step, so a live view's columns stay put as time moves on.
-  const lo = Math.floor(q.from / (step * 1000)) * step * 1000;
+  const plan = planSlots(q.from, q.to, stepFor(q.to - q.from, q.cols, q.minStepSeconds), q.minStepSeconds, ctx);
+  const { step, lo } = plan;
   const cols = Math.ceil((q.to - lo) / (step * 1000));
   const span = q.slotTo - q.slotFrom + 1;
   const perRow = Math.ceil(span / Math.min(q.rows, span));
   const rowCount = Math.ceil(span / perRow);
-  const params = {
-    metric: q.metric,
-    from: tsParam(lo),
-    to: tsParam(q.to),
-    from_ms: BigInt(lo),
-    step: BigInt(step),
-    slot_from: q.slotFrom,
-    slot_to: q.slotTo,
-    per_row: perRow,
-    lookback: tsParam(lo - slotKeysLookbackMs),
-  };
+  const params = planParams(plan, q, q.slotFrom, q.slotTo, perRow);
   const keys = q.metric === 'keys';
   const [cells, owners, seen] = await Promise.all([
     run(db, keys ? 'slot_key_cells' : 'slot_cells', params),
@@ -99,7 +147,7 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
   return {
     metric: q.metric,
     unit: units[q.metric],
-    source: 'raw',
+    source: plan.source,
     from: lo / 1000,
     to: q.to / 1000,
     step,
@@ -150,9 +198,10 @@ interface SlotTotal {
   total: number;
 }
 
-async function slotTotals(db: NamedQueries, q: SlotWindow): Promise<SlotTotal[]> {
+async function slotTotals(db: NamedQueries, q: SlotWindow, ctx: SlotContext): Promise<SlotTotal[]> {
   checkWindow(q);
-  const r = await db.read('slot_totals', { metric: q.metric, from: tsParam(q.from), to: tsParam(q.to), lookback: tsParam(q.from - slotKeysLookbackMs) }, types);
+  const plan = planSlots(q.from, q.to, 0, 1, ctx);
+  const r = await run(db, 'slot_totals', planParams(plan, q, 0, 16383, 1));
   return r.getRows().map(([slot, nodeId, total]) => ({ slot: Number(slot), nodeId: Number(nodeId), total: Number(total) }));
 }
 
@@ -167,8 +216,8 @@ function nodeTotals(totals: SlotTotal[]): Map<number, { total: number; slots: nu
   return out;
 }
 
-export async function slotHot(db: NamedQueries, dict: Dictionary, q: SlotWindow & { limit: number }): Promise<SlotHot[]> {
-  const totals = await slotTotals(db, q);
+export async function slotHot(db: NamedQueries, dict: Dictionary, q: SlotWindow & { limit: number }, ctx: SlotContext): Promise<SlotHot[]> {
+  const totals = await slotTotals(db, q, ctx);
   const byNode = nodeTotals(totals);
   const cluster = totals.reduce((s, t) => s + t.total, 0);
   return totals
@@ -188,8 +237,8 @@ export async function slotHot(db: NamedQueries, dict: Dictionary, q: SlotWindow 
  * How far the busiest primary is above the mean, and whether moving slots would help: it cannot when one
  * slot carries most of the busiest node's load (a hot key or tag: slots move whole).
  */
-export async function slotBalance(db: NamedQueries, dict: Dictionary, q: SlotWindow): Promise<SlotBalance> {
-  const totals = await slotTotals(db, q);
+export async function slotBalance(db: NamedQueries, dict: Dictionary, q: SlotWindow, ctx: SlotContext): Promise<SlotBalance> {
+  const totals = await slotTotals(db, q, ctx);
   const byNode = nodeTotals(totals);
   const cluster = totals.reduce((s, t) => s + t.total, 0);
   const nodes = [...byNode]
@@ -215,23 +264,14 @@ export async function slotBalance(db: NamedQueries, dict: Dictionary, q: SlotWin
   return { ...base, advice: `${busiest.node} is ${pct(imbalance)} above the mean and its load is spread over many slots: moving some of its busiest slots to ${idlest.node} would even the load.` };
 }
 
-export async function slotSeries(db: NamedQueries, q: SlotSeriesQuery): Promise<SlotSeries> {
+export async function slotSeries(db: NamedQueries, q: SlotSeriesQuery, ctx: SlotContext): Promise<SlotSeries> {
   checkWindow(q);
   checkSlots(q.slotFrom, q.slotTo);
-  const step = stepFor(q.to - q.from, Math.max(1, Math.floor((q.to - q.from) / 1000 / Math.max(1, q.step))), q.minStepSeconds);
-  const lo = Math.floor(q.from / (step * 1000)) * step * 1000;
+  const plan = planSlots(q.from, q.to, Math.max(q.step, q.minStepSeconds), q.minStepSeconds, ctx);
+  const { step, lo } = plan;
   const cols = Math.ceil((q.to - lo) / (step * 1000));
-  const params = {
-    metric: q.metric,
-    from: tsParam(lo),
-    to: tsParam(q.to),
-    from_ms: BigInt(lo),
-    step: BigInt(step),
-    slot_from: q.slotFrom,
-    slot_to: q.slotTo,
-    per_row: q.slotTo - q.slotFrom + 1,
-    lookback: tsParam(lo - slotKeysLookbackMs),
-  };
+  if (cols > maxCols * 4) throw new StoreQueryError('bad_request', `step too small for this range: ${cols} buckets (at most ${maxCols * 4})`);
+  const params = planParams(plan, q, q.slotFrom, q.slotTo, q.slotTo - q.slotFrom + 1);
   const keys = q.metric === 'keys';
   const [r, seen] = await Promise.all([run(db, keys ? 'slot_key_cells' : 'slot_series', params), polledColumns(db, params, cols)]);
   const v = new Array<number | null>(cols).fill(null);
@@ -247,5 +287,5 @@ export async function slotSeries(db: NamedQueries, q: SlotSeriesQuery): Promise<
     else if (!keys && seen[c]) v[c] = 0;
   }
   const x = Array.from({ length: cols }, (_, c) => lo / 1000 + c * step);
-  return { step, source: 'raw', unit: units[q.metric], series: [{ node: '*', labels: { slots: `${q.slotFrom}-${q.slotTo}` } }], data: [x, v] };
+  return { step, source: plan.source, unit: units[q.metric], series: [{ node: '*', labels: { slots: `${q.slotFrom}-${q.slotTo}` } }], data: [x, v] };
 }

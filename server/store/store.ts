@@ -1,5 +1,6 @@
 // openStore(): opens and migrates the DuckDB file and wires ingest, maintenance and queries onto their own connections.
 import { slotBalance, slotHeatmap, slotHot, slotSeries } from './slots.ts';
+import { loadSlotWatermarks, maintainSlots, type SlotWatermarks } from './slotMaintain.ts';
 import { DuckDBInstance, DuckDBMapValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { NodeEvent, Sample } from '../collect/sink.ts';
 import { namedQueries, tsParam, type NamedQueries } from './db.ts';
@@ -65,6 +66,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const stored = await loadWatermarks(writer);
   // Before the first maintain() there are no rollups: epoch watermarks send every query to raw.
   let marks: Watermarks = { rollup_1m: 0, rollup_1h: 0, compact_1m: 0, ...stored };
+  // Before the first slot rollup, slot queries read raw rows only.
+  let slotMarks: SlotWatermarks = { slots_5m: 0, slots_1h: 0, ...(await loadSlotWatermarks(writer)) };
+  const slotContext = () => ({ now: now(), ...slotMarks });
 
   const writeLane = createLane();
   const maintainLane = createLane();
@@ -90,6 +94,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       const o = { db: maintainer, now: now(), retentionMs, rawRetentionMs, graceMs: lateSampleGraceMs };
       marks = await rollUp(o);
       await dropExpired(o, marks);
+      slotMarks = await maintainSlots(maintainer, { now: o.now, graceMs: o.graceMs, retentionMs });
     });
 
   const flushTimer = setInterval(() => {
@@ -176,10 +181,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       return userSlots.use(() => runUserSql(instance, queries, userQueries, text, sqlOpts));
     },
 
-    slotHeatmap: (q) => (assertOpen(), readPool.use((db) => slotHeatmap(db, dict, q))),
-    slotHot: (q) => (assertOpen(), readPool.use((db) => slotHot(db, dict, q))),
-    slotBalance: (q) => (assertOpen(), readPool.use((db) => slotBalance(db, dict, q))),
-    slotSeries: (q) => (assertOpen(), readPool.use((db) => slotSeries(db, q))),
+    slotHeatmap: (q) => (assertOpen(), readPool.use((db) => slotHeatmap(db, dict, q, slotContext()))),
+    slotHot: (q) => (assertOpen(), readPool.use((db) => slotHot(db, dict, q, slotContext()))),
+    slotBalance: (q) => (assertOpen(), readPool.use((db) => slotBalance(db, dict, q, slotContext()))),
+    slotSeries: (q) => (assertOpen(), readPool.use((db) => slotSeries(db, q, slotContext()))),
 
     seriesKeys: async () => dict.seriesKeys(),
 

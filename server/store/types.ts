@@ -140,7 +140,8 @@ export interface SlotHeatmapQuery extends SlotWindow {
 export interface SlotHeatmap {
   metric: SlotMetric;
   unit: 'usec/s' | 'bytes/s' | 'keys';
-  source: 'raw';
+  /** The coarsest tier read: raw rows (10 s), or 5-minute / 1-hour rollups (with newer data from the finer tiers). */
+  source: 'raw' | '5m' | '1h';
   from: number;
   to: number;
   step: number;
@@ -180,7 +181,7 @@ export interface SlotSeriesQuery extends SlotWindow {
 
 export interface SlotSeries {
   step: number;
-  source: 'raw';
+  source: SlotHeatmap['source'];
   unit: SlotHeatmap['unit'];
   series: { node: string; labels: Record<string, string> }[];
   data: (number | null)[][];

@@ -1,0 +1,3 @@
+-- Drops 1-hour slot statistics before $before (a whole hour).
+DELETE FROM slot_stats_1h
+WHERE ts < $before;
