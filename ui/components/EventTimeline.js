@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   { type: 'role_change', label: 'role change' },
   { type: 'restart', label: 'restart' },
   { type: 'config_change', label: 'config change' },
+  { type: 'slot_move', label: 'slot move' },
   { type: 'node_added', label: 'node added' },
   { type: 'node_removed', label: 'node removed' },
   { type: 'source_error', label: 'source error' },
@@ -27,7 +28,7 @@ export function EventBadge({ type }) {
 }
 
 /** Which type a group of overlapping markers shows: the one most worth noticing. */
-const SEVERITY = ['node_down', 'failover', 'role_change', 'restart', 'source_error', 'node_removed', 'config_change', 'node_added', 'node_up'];
+const SEVERITY = ['node_down', 'failover', 'role_change', 'restart', 'source_error', 'node_removed', 'slot_move', 'config_change', 'node_added', 'node_up'];
 const severity = (t) => {
   const i = SEVERITY.indexOf(t);
   return i < 0 ? SEVERITY.length : i;

@@ -1,4 +1,4 @@
-// The events page: what happened to which node and when (down/up, failover, role change, restart, config), on a timeline and in a table.
+// The events page: what happened to which node and when (down/up, failover, role change, restart, config, slot moves), on a timeline and in a table.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
@@ -135,7 +135,7 @@ export function Events({ route }) {
         ${newestFirst.length === 0
           ? html`<${Empty} title=${inRange.length ? 'No events match these filters' : `No events ${range.live ? `in the last ${range.id}` : 'in this range'}`}>
               Skyscope records an event when a node goes down or comes back up, a replica is promoted (failover), a node changes role,
-              a server restarts (new run id), a setting such as maxmemory changes, a node joins or leaves the cluster, or a collector
+              a server restarts (new run id), a setting such as maxmemory changes, a node joins or leaves the cluster, slots move between shards, or a collector
               keeps failing. ${inRange.length ? 'Clear the filters to see the others.' : 'None of that happened here.'}${range.live ? ' New events appear here as they happen.' : ''}
             </${Empty}>`
           : html`<div class="events-table-box" ref=${tableBox}>
