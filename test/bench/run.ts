@@ -11,6 +11,8 @@
 //   first-chart   headless Chromium: page.goto('/dashboard?range=1h') -> first chart drawn (test/bench/firstChart.ts)
 //   chart-1m      1.2 M points (7 days at 1 s x 2 nodes) from API request to drawn in Chromium, as min/max per pixel
 //                 (agg=minmax, the target); all raw points (JSON, f64) as context (test/bench/chart1m.ts)
+//   slots         slot statistics (test/bench/slots.ts): slotHeatmap() over a week of a busy 3-primary cluster, bytes per
+//                 slot-interval per tier and a day's size, server time of CLUSTER SLOT-STATS every 10 s on Valkey 9.1
 //
 // Every server and Skyscope started here is stopped on success, failure, Ctrl-C or SIGTERM; all on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
@@ -28,8 +30,9 @@ import { runFirstChart, type FirstChartResult } from './firstChart.ts';
 import { landedSamples, measureWindow, memoryBreakdown, profileSkyscope, rssFloor, type LandedSamples, type MemoryBreakdown, type ProfileSummary, type RssFloor, type WindowUsage } from './skyscopeIngest.ts';
 import { runStoreIngest, type StoreIngestResult } from './store-ingest.ts';
 import { runStoreQuery, weekQueryLabel, type StoreQueryResult } from './store-query.ts';
+import { runSlotHeatmap, runSlotStatsCost, runSlotStorage, type HeatmapResult, type SlotStatsCostResult, type StorageResult } from './slots.ts';
 
-const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m'] as const;
+const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m', 'slots'] as const;
 type BenchName = (typeof BENCHES)[number];
 const FLAVOR: Flavor = 'valkey9';
 const root = resolve(import.meta.dir, '..', '..');
@@ -72,8 +75,8 @@ const sel = (name: BenchName) => opts.only.has(name);
 
 /** Durations (seconds) per mode. The full run stays under ~10 minutes on 2 cores. */
 const plan = opts.quick
-  ? { warmup: 4, standaloneOn: 8, standaloneOff: 5, blocks: 2, secondsPerTest: 2, clusterWindow: 20, clusterOff: 8, profile: 15, memory: 10, storeIngest: 5, rawHours: 2, queryRuns: 10, warmStarts: 5, binaryWindow: 20, chartHistory: 20, chartRuns: 3, chart1mRuns: 3, deadline: 8 * 60 }
-  : { warmup: 10, standaloneOn: 20, standaloneOff: 10, blocks: 6, secondsPerTest: 3, clusterWindow: 60, clusterOff: 20, profile: 30, memory: 20, storeIngest: 15, rawHours: 24, queryRuns: 20, warmStarts: 10, binaryWindow: 180, chartHistory: 60, chartRuns: 7, chart1mRuns: 5, deadline: 18 * 60 };
+  ? { warmup: 4, standaloneOn: 8, standaloneOff: 5, blocks: 2, secondsPerTest: 2, clusterWindow: 20, clusterOff: 8, profile: 15, memory: 10, storeIngest: 5, rawHours: 2, queryRuns: 10, warmStarts: 5, binaryWindow: 20, chartHistory: 20, chartRuns: 3, chart1mRuns: 3, slotHeatmapRuns: 5, slotStorageMinutes: 20, slotServerWindow: 20, deadline: 8 * 60 }
+  : { warmup: 10, standaloneOn: 20, standaloneOff: 10, blocks: 6, secondsPerTest: 3, clusterWindow: 60, clusterOff: 20, profile: 30, memory: 20, storeIngest: 15, rawHours: 24, queryRuns: 20, warmStarts: 10, binaryWindow: 180, chartHistory: 60, chartRuns: 7, chart1mRuns: 5, slotHeatmapRuns: 15, slotStorageMinutes: 60, slotServerWindow: 60, deadline: 18 * 60 };
 
 const targets = {
   overheadRatio: 0.995, // at most 0.5% fewer ops/s with Skyscope polling
@@ -85,6 +88,9 @@ const targets = {
   binaryRssMb: 150,
   firstChartMs: 1000,
   chart1mMs: 300,
+  slotHeatmapMs: 200, // median and p95 of each screen-resolution (512 x 1200) case
+  slotDayMb: 100, // one day of a busy 3-primary cluster, every tier at its retention
+  slotServerCorePercent: 0.1, // CLUSTER SLOT-STATS every 10 s, per primary (info)
 };
 
 // ---------- output ----------
@@ -108,7 +114,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.exit(130);
   });
 }
-// A hard deadline: a hung step must not leave the machine loaded.
+// A hard deadline: a hung step must not leave the machine loaded. `slots` adds its own budget (a week of history
+// generated, 8 heatmap cases, an hour of appends, a cluster window).
+if (sel('slots')) plan.deadline += opts.quick ? 6 * 60 : 12 * 60;
 setTimeout(() => {
   process.stderr.write(`\nrun.ts: still running after ${plan.deadline / 60} minutes: stopping everything\n`);
   killAllSkyscopes();
@@ -153,6 +161,7 @@ interface Results {
   /** The same page served by the binary (its embedded, minified UI), right after the binary-rss window. */
   firstChartBinary?: FirstChartResult;
   chart1m?: Chart1mResult;
+  slots?: { heatmap?: HeatmapResult; storage?: StorageResult; serverCost?: SlotStatsCostResult };
 }
 const results: Results = {};
 const errors: Record<string, string> = {};
@@ -462,6 +471,23 @@ async function chart1mPhase(): Promise<void> {
   results.chart1m = await runChart1m({ runs: plan.chart1mRuns, log: indent });
 }
 
+async function slotsPhase(): Promise<void> {
+  const r: NonNullable<Results['slots']> = (results.slots = {});
+  log(`\n== [9] slots (test/bench/slots.ts): slot statistics of a busy 3-primary cluster (16384 slots, every slot active every 10 s)`);
+  await step('slots heatmap', async () => {
+    log(`\n  [9a] heatmap: store.slotHeatmap() over 7 days of history, ${plan.slotHeatmapRuns} runs per case`);
+    r.heatmap = await runSlotHeatmap({ runs: plan.slotHeatmapRuns, log: indent });
+  });
+  await step('slots storage', async () => {
+    log(`\n  [9b] storage: ${plan.slotStorageMinutes} min of raw slot statistics through store.appendSlotStats(), then maintain()`);
+    r.storage = await runSlotStorage({ minutes: plan.slotStorageMinutes, log: indent });
+  });
+  await step('slots server', async () => {
+    log(`\n  [9c] server cost of CLUSTER SLOT-STATS every 10 s, Valkey ${env.valkey} cluster of 3 primaries, ${plan.slotServerWindow} s`);
+    r.serverCost = await runSlotStatsCost({ windowSeconds: plan.slotServerWindow, log: indent, onCluster: (c) => cleanups.push(() => c.stop()) });
+  });
+}
+
 // ---------- summary ----------
 
 interface SummaryRow {
@@ -615,6 +641,48 @@ function summarize(): SummaryRow[] {
     });
     rows.push({ bench: 'chart-1m', what: 'raw week, JSON / f64', target: '-', measured: `${c1.jsonOverF64.toFixed(2)}x`, result: 'info' });
   } else if (sel('chart-1m')) rows.push(errorRow('chart-1m'));
+  const sl = results.slots;
+  if (sl?.heatmap) {
+    const h = sl.heatmap;
+    const tiers = h.tiers.queriesUseTiers ? '' : ' (raw rows only: slot queries without tiers)';
+    for (const t of [...h.timings].sort((a, b) => Number(b.targeted) - Number(a.targeted))) {
+      const worst = Math.max(t.medianMs, t.p95Ms);
+      rows.push({
+        bench: 'slots',
+        what: `heatmap ${t.label}${t.targeted ? '' : ' (context)'}${tiers}`,
+        target: t.targeted ? `< ${targets.slotHeatmapMs} ms` : '-',
+        measured: `${t.medianMs.toFixed(0)} ms median, p95 ${t.p95Ms.toFixed(0)} (${(t.medianMs / targets.slotHeatmapMs).toFixed(2)}x; source ${t.source}, step ${t.step} s, ${t.grid})`,
+        result: t.targeted ? verdict(worst < targets.slotHeatmapMs) : 'info',
+      });
+    }
+  } else if (sel('slots')) rows.push({ ...errorRow('slots heatmap'), bench: 'slots', what: 'heatmap: did not complete' });
+  if (sl?.storage) {
+    const st = sl.storage;
+    rows.push({
+      bench: 'slots',
+      what: 'one day of a busy 3-primary cluster on disk (raw 2 h, 5m, 1h)',
+      target: `< ${targets.slotDayMb} MB`,
+      measured: `${st.oneDay.mb.toFixed(0)} MB (${(st.oneDay.mb / targets.slotDayMb).toFixed(2)}x; 7-day steady state ${st.sevenDays.mb.toFixed(0)} MB)`,
+      result: verdict(st.oneDay.mb < targets.slotDayMb),
+    });
+    rows.push({
+      bench: 'slots',
+      what: 'bytes per row: raw (file growth / copy), 5m, 1h',
+      target: '-',
+      measured: `${st.rawBytesPerRowByGrowth.toFixed(1)} / ${st.tiers.raw.bytesPerRow.toFixed(1)}, ${st.tiers.fiveMinute.bytesPerRow.toFixed(1)}, ${st.tiers.hour.bytesPerRow.toFixed(1)} (${fmtOps(st.appendRowsPerSecond)} rows/s appended)`,
+      result: 'info',
+    });
+  } else if (sel('slots')) rows.push({ ...errorRow('slots storage'), bench: 'slots', what: 'storage: did not complete' });
+  if (sl?.serverCost) {
+    const c = sl.serverCost;
+    rows.push({
+      bench: 'slots',
+      what: 'server time of CLUSTER SLOT-STATS every 10 s, per primary',
+      target: `< ${targets.slotServerCorePercent}% core`,
+      measured: `${c.usecPerSecondPerPrimary.toFixed(1)} usec/s = ${c.percentOfCorePerPrimary.toFixed(4)}% core (${(c.percentOfCorePerPrimary / targets.slotServerCorePercent).toFixed(2)}x; reply ${(c.replyBytesPerPrimary / 1024).toFixed(0)} KiB)`,
+      result: 'info',
+    });
+  } else if (sel('slots')) rows.push({ ...errorRow('slots server'), bench: 'slots', what: 'server cost: did not complete' });
   return rows;
 }
 
@@ -648,6 +716,7 @@ try {
   if (sel('binary-start') || sel('binary-rss') || sel('first-chart')) await step('binary', binaryPhase);
   await runCleanups();
   if (sel('chart-1m')) await step('chart-1m', chart1mPhase);
+  if (sel('slots')) await step('slots', slotsPhase);
 } finally {
   await runCleanups();
   killAllSkyscopes();
