@@ -3,8 +3,11 @@ import type { SlotStatsReply } from '../valkey/slotStatsReply.ts';
 import type { SlotStatsBatch } from './sink.ts';
 
 const slotCount = 16384;
-/** Every owned slot is written at least this often. */
-export const slotKeysFullEveryMs = 600_000;
+/**
+ * Every owned slot is written at least this often: under 5 minutes, so every 5-minute (and 1-hour) rollup bucket
+ * holds every owned slot's key count, and a key-count column can be summed without carrying values forward.
+ */
+export const slotKeysFullEveryMs = 270_000;
 
 /**
  * Keeps the previous reading of every slot the node owns. A slot's delta is known only when the same node

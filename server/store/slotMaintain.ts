@@ -3,8 +3,11 @@ import { tsParam, tsToMs, type NamedQueries } from './db.ts';
 import { floorTo, hourMs, inTransaction } from './maintain.ts';
 
 const fiveMinutesMs = 300_000;
-/** Raw per-slot rows (every 10 s, 16384 slots on a busy cluster) are kept this long: the 5-minute tier serves older windows. */
-export const slotRawRetentionMs = 2 * hourMs;
+/**
+ * Raw per-slot rows (every 10 s, 16384 slots on a busy cluster: 8 bytes a row, 47 MB an hour) are kept this
+ * long; the 5-minute tier serves older windows (test/bench slots: storage).
+ */
+export const slotRawRetentionMs = 30 * 60_000;
 /** 5-minute rows are kept this long; the 1-hour tier serves older windows up to the retention. */
 export const slot5mRetentionMs = 48 * hourMs;
 

@@ -30,15 +30,16 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 describe('slot heatmap', () => {
-  test('cpu: the hot slot row gets its rate per second, idle rows 0 in polled columns, the right owners', async () => {
+  test('cpu: the hot slot row gets its rate per second, idle rows 0 in polled columns (null where only baselines), the right owners', async () => {
     const h = await store.slotHeatmap({ metric: 'cpu', from: t0, to: t0 + 70_000, rows: 16384, cols: 7, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 });
     expect(h.step).toBe(10);
     expect(h.x).toEqual([0, 10, 20, 30, 40, 50, 60].map((s) => t0 / 1000 + s));
     expect(h.rows.length).toBe(16384);
-    expect(h.values[10]).toEqual([0, 100, 100, 100, 100, 100, 100]);
-    expect(h.values[11]).toEqual([0, 0, 0, 5, 0, 0, 0]);
-    expect(h.values[9000]).toEqual([0, 10, 10, 10, 10, 10, 10]);
-    expect(h.values[12]!.every((v) => v === 0)).toBe(true);
+    // Column 0 holds only baselines (no delta measured yet): no data, not zero.
+    expect(h.values[10]).toEqual([null, 100, 100, 100, 100, 100, 100]);
+    expect(h.values[11]).toEqual([null, 0, 0, 5, 0, 0, 0]);
+    expect(h.values[9000]).toEqual([null, 10, 10, 10, 10, 10, 10]);
+    expect(h.values[12]!.slice(1).every((v) => v === 0)).toBe(true);
     expect(h.max).toBe(100);
     expect(h.rows[10]!.node).toBe(A);
     expect(h.rows[9000]!.node).toBe(B);
@@ -68,6 +69,7 @@ describe('slot heatmap', () => {
     const h = await store.slotHeatmap({ metric: 'cpu', from: t0, to: t0 + 60_000, rows: 4, cols: 6, slotFrom: 8, slotTo: 11, minStepSeconds: 10 });
     expect(h.rows.map((r) => r.slotFrom)).toEqual([8, 9, 10, 11]);
     expect(h.values[2]).toEqual([0, 100, 100, 100, 100, 100]);
+    expect(h.values[0]).toEqual([0, 0, 0, 0, 0, 0]);
     await expect(store.slotHeatmap({ metric: 'cpu', from: t0, to: t0 + 1, rows: 4, cols: 6, slotFrom: 20, slotTo: 10, minStepSeconds: 10 })).rejects.toThrow(/slotFrom/);
     await expect(store.slotHeatmap({ metric: 'ops' as never, from: t0, to: t0 + 1, rows: 4, cols: 6, slotFrom: 0, slotTo: 10, minStepSeconds: 10 })).rejects.toThrow(/metric/);
   });
@@ -112,7 +114,7 @@ describe('rollup tiers', () => {
     const { planSlots } = require('./slots.ts') as typeof import('./slots.ts');
     const now = t0 + 10 * 86_400_000;
     const ctx = { now, slots_5m: now - 600_000, slots_1h: now - 3_600_000 * 2 };
-    const raw = planSlots(now - 3_600_000, now, 20, 10, ctx);
+    const raw = planSlots(now - 20 * 60_000, now, 20, 10, ctx);
     expect([raw.source, raw.step]).toEqual(['raw', 20]);
     expect(raw.hEnd).toBe(raw.lookback);
     const six = planSlots(now - 6 * 3_600_000, now, 30, 10, ctx);

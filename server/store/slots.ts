@@ -9,7 +9,7 @@ import type { SlotBalance, SlotHeatmap, SlotHeatmapQuery, SlotHot, SlotMetric, S
 
 export const slotMetrics: readonly SlotMetric[] = ['cpu', 'net_in', 'net_out', 'keys'];
 const units: Record<SlotMetric, SlotHeatmap['unit']> = { cpu: 'usec/s', net_in: 'bytes/s', net_out: 'bytes/s', keys: 'keys' };
-/** Key counts look back this far: every owned slot has a full row at least every slotKeysFullEveryMs (plus a poll's slack). */
+/** Key counts look back this far: every owned slot has a full row at least every slotKeysFullEveryMs (plus a minute's slack). */
 export const slotKeysLookbackMs = slotKeysFullEveryMs + 60_000;
 const maxRows = 16384;
 const maxCols = 5000;
@@ -20,6 +20,7 @@ const tiers = ['h_end', 'm_end'];
 const queryParams: Record<string, string[]> = {
   slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
   slot_key_cells: ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
+  slot_key_sums: ['from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
   slot_series: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', ...tiers],
   slot_owners: ['lookback', 'to', 'slot_from', 'slot_to', ...tiers],
   slot_polled_cols: ['from', 'to', 'from_ms', 'step', ...tiers],
@@ -115,17 +116,23 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
   const rowCount = Math.ceil(span / perRow);
   const params = planParams(plan, q, q.slotFrom, q.slotTo, perRow);
   const keys = q.metric === 'keys';
-  const [cells, owners, seen] = await Promise.all([
-    run(db, keys ? 'slot_key_cells' : 'slot_cells', params),
-    run(db, 'slot_owners', params),
-    polledColumns(db, params, cols),
+  // Over every slot, the cells themselves tell which columns were polled; a narrower range asks (one more scan).
+  const everySlot = q.slotFrom === 0 && q.slotTo === 16383;
+  // Key counts from rollups are plain sums per column (see slot_key_sums.sql); raw rows need the change-based query.
+  const keySums = keys && plan.source !== 'raw';
+  const [cells, owners, polled] = await Promise.all([
+    run(db, keySums ? 'slot_key_sums' : keys ? 'slot_key_cells' : 'slot_cells', params),
+    slotOwners(db, q.to, q.minStepSeconds, ctx, q.slotFrom, q.slotTo),
+    everySlot || keys ? undefined : polledColumns(db, params, cols),
   ]);
   const values: (number | null)[][] = Array.from({ length: rowCount }, () => new Array<number | null>(cols).fill(null));
+  const seen = polled ?? new Uint8Array(cols);
   for (const [row, col, total] of cells.getRows()) {
     const r = Number(row);
     const c = Number(col);
     if (c < 0 || c >= cols || r < 0 || r >= rowCount) continue;
     values[r]![c] = keys ? Number(total) : Number(total) / step;
+    if (!polled) seen[c] = 1;
   }
   if (keys) {
     // Accumulated counts exist only where something changed: carry each row's count forward.
@@ -135,7 +142,13 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
     for (const row of values) for (let c = 0; c < cols; c++) if (row[c] === null && seen[c]) row[c] = 0;
   }
   const ownerOf = new Map<number, number>();
-  for (const [slot, nodeId] of owners.getRows()) ownerOf.set(Number(slot), Number(nodeId));
+  const current = new Array<number>(rowCount).fill(0);
+  for (const [slot, nodeId, k] of owners.getRows()) {
+    ownerOf.set(Number(slot), Number(nodeId));
+    current[Math.floor((Number(slot) - q.slotFrom) / perRow)]! += Number(k);
+  }
+  // The newest column of rollup-based key counts may lack idle slots: it shows the counts as of `to` instead.
+  if (keySums && ownerOf.size > 0) for (let r = 0; r < rowCount; r++) values[r]![cols - 1] = current[r]!;
   const rows: SlotHeatmap['rows'] = [];
   for (let r = 0; r < rowCount; r++) {
     const slotFrom = q.slotFrom + r * perRow;
@@ -157,6 +170,17 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
     max,
     bands: ownerBands(ownerOf, q.slotFrom, q.slotTo, dict),
   };
+}
+
+/**
+ * Each slot's owner at `to`: its latest row in a short window before it (every owned slot has a row at least every
+ * 10 minutes in raw rows, and one per bucket in a rollup), read from the tier that holds that time.
+ */
+async function slotOwners(db: NamedQueries, to: number, minStepS: number, ctx: SlotContext, slotFrom: number, slotTo: number) {
+  const age = ctx.now - to;
+  const back = age < slotRawRetentionMs - slotKeysLookbackMs ? slotKeysLookbackMs : age < slot5mRetentionMs - 2 * tierMs['5m'] ? 2 * tierMs['5m'] + slotKeysLookbackMs : tierMs['1h'] + slotKeysLookbackMs;
+  const plan = planSlots(to - back, to, 0, minStepS, ctx);
+  return run(db, 'slot_owners', { ...planParams(plan, { metric: 'cpu', to }, slotFrom, slotTo, 1), lookback: tsParam(to - back) });
 }
 
 async function polledColumns(db: NamedQueries, params: Record<string, DuckDBValue>, cols: number): Promise<Uint8Array> {

@@ -660,7 +660,7 @@ function summarize(): SummaryRow[] {
     const st = sl.storage;
     rows.push({
       bench: 'slots',
-      what: 'one day of a busy 3-primary cluster on disk (raw 2 h, 5m, 1h)',
+      what: 'one day of a busy 3-primary cluster on disk (raw 30 min, 5m, 1h)',
       target: `< ${targets.slotDayMb} MB`,
       measured: `${st.oneDay.mb.toFixed(0)} MB (${(st.oneDay.mb / targets.slotDayMb).toFixed(2)}x; 7-day steady state ${st.sevenDays.mb.toFixed(0)} MB)`,
       result: verdict(st.oneDay.mb < targets.slotDayMb),

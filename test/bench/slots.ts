@@ -22,7 +22,7 @@ const minuteMs = 60_000;
 const fiveMinutesMs = 5 * minuteMs;
 const hourMs = 3_600_000;
 const dayMs = 86_400_000;
-/** What the store keeps per tier: raw 2 h, 5-minute rows 48 h, 1-hour rows the retention (default 7 days). */
+/** What the store keeps per tier (server/store/slotMaintain.ts): raw rows, 5-minute rows, 1-hour rows the retention (default 7 days). */
 export const tierRetention = { rawMs: slotRawRetentionMs, fiveMinuteMs: slot5mRetentionMs, hourMs: 7 * dayMs };
 /** The store closes a bucket only this long after its end (lateSampleGraceMs in store.ts). */
 const graceMs = 10_000;
@@ -116,7 +116,7 @@ const ownerSql = (ids: number[]) => `CASE WHEN slot <= ${ranges[0]![1]} THEN ${i
 
 /**
  * A week of a busy 3-primary cluster as the store holds it: 1-hour rows for 7 days up to the slots_1h watermark,
- * 5-minute rows for the last 48 h up to slots_5m, raw rows (every slot every 10 s) for the last 2 hours. Written with
+ * 5-minute rows for the last 48 h up to slots_5m, raw rows (every slot every 10 s) for the raw retention. Written with
  * set-based SQL on a plain DuckDB connection between two opens of the store (the first creates the schema and the
  * node dictionary); rows in time order, as the store appends them (one range() per statement, whose order an INSERT
  * keeps: DuckDB preserves insertion order).
@@ -136,7 +136,7 @@ async function generateHistory(path: string, now: number, log: Log): Promise<Omi
     const h1 = Math.floor(m5 / hourMs) * hourMs;
     const origin = now - tierRetention.hourMs;
     const owner = ownerSql(ids);
-    // Raw: polls at [now - 2 h, now), each primary's reply a few ms apart; one hour per statement.
+    // Raw: polls over the raw retention up to now, each primary's reply a few ms apart; one hour per statement.
     const rawFrom = now - tierRetention.rawMs;
     for (let hr = rawFrom; hr < now; hr += hourMs) {
       const polls = Math.min(hourMs, now - hr) / pollMs;
@@ -170,7 +170,7 @@ async function generateHistory(path: string, now: number, log: Log): Promise<Omi
     const rows = { raw: await count('slot_stats'), fiveMinute: await count('slot_stats_5m'), hour: await count('slot_stats_1h') };
     const generateSeconds = (performance.now() - t0) / 1000;
     log(`generated in ${generateSeconds.toFixed(0)} s (INSERT ... SELECT from range() on a DuckDB connection, between two opens of the store):`);
-    log(`  slot_stats     ${fmt(rows.raw).padStart(11)} rows  (last 2 h: 720 polls x ${fmt(slotCount)} slots)`);
+    log(`  slot_stats     ${fmt(rows.raw).padStart(11)} rows  (last ${tierRetention.rawMs / minuteMs} min: ${tierRetention.rawMs / pollMs} polls x ${fmt(slotCount)} slots)`);
     if (tables) {
       log(`  slot_stats_5m  ${fmt(rows.fiveMinute).padStart(11)} rows  (48 h up to the slots_5m watermark ${new Date(m5).toISOString()})`);
       log(`  slot_stats_1h  ${fmt(rows.hour).padStart(11)} rows  (7 days up to the slots_1h watermark ${new Date(h1).toISOString()})`);
@@ -427,7 +427,7 @@ export async function runSlotStorage(opts: StorageOptions): Promise<StorageResul
     const sevenDays = { rows: week, mb: size(week) };
     const line = (label: string, r: typeof day, total: number) =>
       log(`  ${label}: raw ${fmt(r.raw)} + 5m ${fmt(r.fiveMinute)} + 1h ${fmt(r.hour)} rows = ${total.toFixed(1)} MB (raw ${mb(r.raw * rawBytes).toFixed(1)}, 5m ${mb(r.fiveMinute * tiers.fiveMinute.bytesPerRow).toFixed(1)}, 1h ${mb(r.hour * tiers.hour.bytesPerRow).toFixed(1)})`);
-    log(`busy 3-primary cluster (every slot every 10 s), rows x bytes/row per tier (raw ${rawBytes.toFixed(2)}: the larger of file growth and copy); raw kept 2 h, 5m 48 h, 1h the retention:`);
+    log(`busy 3-primary cluster (every slot every 10 s), rows x bytes/row per tier (raw ${rawBytes.toFixed(2)}: the larger of file growth and copy); raw kept ${tierRetention.rawMs / minuteMs} min, 5m ${tierRetention.fiveMinuteMs / hourMs} h, 1h the retention:`);
     line('after one day      ', day, oneDay.mb);
     line('steady state, 7 d  ', week, sevenDays.mb);
     return {
