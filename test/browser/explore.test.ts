@@ -115,7 +115,9 @@ describe('metrics explorer', () => {
     await waitFor('agg=max', () => seriesRequests.at(-1)?.searchParams.get('agg') === 'max');
     expect(new URL(page.url()).searchParams.get('agg')).toBe('max');
 
-    // drag across the plot: a fixed from/to replaces the live range
+    // drag across the plot: a fixed from/to replaces the live range (once the max series has drawn: under load the
+    // plot can still be rebuilding when the URL already says agg=max)
+    await page.waitForSelector('[data-testid=metric-panel] [data-testid=chart][data-drawn="1"] .u-over', { state: 'visible' });
     const over = await page.locator('[data-testid=metric-panel] .u-over').boundingBox();
     expect(over).not.toBeNull();
     await page.mouse.move(over!.x + over!.width * 0.55, over!.y + over!.height / 2);
