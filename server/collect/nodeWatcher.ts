@@ -241,6 +241,8 @@ export class NodeWatcher {
    * restart or a reconnect is a baseline (see SlotCounterTracker).
    */
   private async pollSlotStats(): Promise<void> {
+    // Connecting detects the capabilities, so a server without SLOT-STATS is never asked for it.
+    if (this.snap.state === 'up') await this.connection();
     if (this.snap.capabilities && !has(this.snap.capabilities, 'cluster|slot-stats')) {
       this.snap.sources.slot_stats = { state: 'unsupported', consecutiveFailures: 0 };
       return;

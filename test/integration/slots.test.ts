@@ -216,3 +216,38 @@ describe('--read-only', () => {
     expect((await sky.api('/api/slots/status')).body.readOnly).toBe(true);
   });
 });
+
+describe('redis7 cluster (no CLUSTER SLOT-STATS)', () => {
+  let cluster: ClusterHandle;
+  let sky: TestSkyscope;
+  beforeAll(async () => {
+    cluster = await startCluster('redis7', { primaries: 3, replicasPerPrimary: 0 });
+    sky = await startTestSkyscope([cluster.seedUrl], ['--interval', 'slot_stats=1s']);
+  }, 60_000);
+  afterAll(async () => {
+    await sky?.dispose();
+    await cluster?.stop();
+  });
+
+  test('slot statistics say what they need; topology still works; the heatmap is empty, not an error', async () => {
+    const status = await waitFor('3 primaries known', async () => {
+      const s = (await sky.api('/api/slots/status')).body;
+      return s.nodes.length === 3 && s.nodes.every((n: any) => n.supported === false) ? s : undefined;
+    });
+    expect(status.available).toBe(false);
+    expect(status.cpuNet).toBe('unsupported');
+    expect(status.reason).toContain('Valkey 8.0');
+    // Never asked (so never failing): the source is marked unsupported from COMMAND INFO.
+    await waitFor('slot_stats unsupported on every primary', async () => {
+      const nodes = (await sky.api('/api/nodes')).body.nodes as any[];
+      return nodes.filter((n) => n.role === 'primary').every((n) => n.sources.slot_stats.state === 'unsupported') ? nodes : undefined;
+    });
+    expect(sky.logLines.some((l) => /slot_stats poll failed/.test(l))).toBe(false);
+    const topo = (await sky.api('/api/topology')).body;
+    expect(topo.shards.reduce((s: number, sh: any) => s + sh.slotCount, 0)).toBe(16384);
+    const h = await sky.api('/api/slots/heatmap?metric=cpu&from=now-5m&rows=16&cols=10');
+    expect(h.status).toBe(200);
+    expect(h.body.max).toBe(0);
+    expect(h.body.values.flat().every((v: unknown) => v === null)).toBe(true);
+  });
+});
