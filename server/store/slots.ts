@@ -21,6 +21,7 @@ const queryParams: Record<string, string[]> = {
   slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
   slot_key_cells: ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
   slot_key_sums: ['from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
+  slot_key_direct: ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
   slot_series: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', ...tiers],
   slot_owners: ['lookback', 'to', 'slot_from', 'slot_to', ...tiers],
   slot_polled_cols: ['from', 'to', 'from_ms', 'step', ...tiers],
@@ -120,8 +121,11 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
   const everySlot = q.slotFrom === 0 && q.slotTo === 16383;
   // Key counts from rollups are plain sums per column (see slot_key_sums.sql); raw rows need the change-based query.
   const keySums = keys && plan.source !== 'raw';
+  // Columns of exactly one rollup bucket (the usual case) need no per-slot step before the tier's watermark.
+  const direct = keySums && step * 1000 === tierMs[plan.source];
+  const split = plan.source === '1h' ? plan.hEnd : plan.mEnd;
   const [cells, owners, polled] = await Promise.all([
-    run(db, keySums ? 'slot_key_sums' : keys ? 'slot_key_cells' : 'slot_cells', params),
+    run(db, direct ? 'slot_key_direct' : keySums ? 'slot_key_sums' : keys ? 'slot_key_cells' : 'slot_cells', { ...params, split: tsParam(Math.max(split, lo)) }),
     slotOwners(db, q.to, q.minStepSeconds, ctx, q.slotFrom, q.slotTo),
     everySlot || keys ? undefined : polledColumns(db, params, cols),
   ]);
