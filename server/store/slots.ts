@@ -47,7 +47,7 @@ export interface SlotPlan {
 const tierMs = { raw: 0, '5m': 300_000, '1h': 3_600_000 };
 
 /**
- * Picks the coarsest tier the columns allow, or the one the window's start needs (raw rows are kept 2 h,
+ * Picks the coarsest tier the columns allow, or the one the window's start needs (raw rows are kept 30 min,
  * 5-minute rows 48 h): columns are whole buckets of that tier, and newer data not rolled up yet comes from
  * the finer tiers, so a live 7-day view still ends at now. `wantStepS` 0 means "by age only" (window totals).
  */
