@@ -1,6 +1,8 @@
--- Key counts when every column is exactly one rollup bucket: a rollup row already is its slot's last count in
--- its column, so rows before $split (the tier's watermark) are summed as they are, with no per-slot step. Only
--- newer rows (finer tiers, several per slot and column) take each slot's last count first.
+-- Key counts from rollups: each slot's last count per column, summed per row. Every rollup bucket holds every
+-- owned slot (a full row is written at least every 4.5 minutes), so nothing needs carrying forward; only the newest
+-- column may miss idle slots (its raw part can be shorter than that) and the caller replaces it with the current
+-- counts. When every column is exactly one rollup bucket, a rollup row already is its slot's last count in its
+-- column: rows before $split (the tier's watermark) are summed as they are. Otherwise $split is the window start.
 WITH head AS (
     SELECT ((slot - $slot_from) // $per_row)::INTEGER AS row,
            ((epoch_ms(ts) - $from_ms) // ($step * 1000))::INTEGER AS col,

@@ -1,4 +1,5 @@
 // Finds every node behind the configured targets (cluster discovery), and keeps one NodeWatcher per node.
+import { derived } from '../metrics/catalog.ts';
 import type { LatestValues } from '../metrics/latestValues.ts';
 import type { Logger } from '../log.ts';
 import { parseClusterNodes } from '../valkey/clusterNodesReply.ts';
@@ -138,14 +139,12 @@ export class Monitor {
           const state = this.watchers.get(n.address)?.snapshot().state ?? 'connecting';
           // A node that does not answer has no current memory or load; its last values would look live.
           const live = (metric: string) => (state === 'up' ? this.latestValue(n.address, metric) : null);
-          // Without CLUSTER SHARDS, each node's own INFO offset (read within an INFO interval of the others).
+          // Without CLUSTER SHARDS: each node's own INFO offset, and the lag its primary's INFO reports for it
+          // (valkey_replication_lag_bytes, the same number the dashboard charts).
           const replicationOffset = n.replicationOffset ?? live('valkey_replication_offset_bytes');
-          return { ...n, replicationOffset, state, memoryBytes: live('valkey_memory_used_bytes'), opsPerSec: live('valkey_instantaneous_ops_per_second') };
+          const lagBytes = n.lagBytes ?? (n.role === 'replica' ? this.latestValue(n.address, derived.replicationLagBytes.name) : null);
+          return { ...n, replicationOffset, lagBytes, state, memoryBytes: live('valkey_memory_used_bytes'), opsPerSec: live('valkey_instantaneous_ops_per_second') };
         });
-        const primaryOffset = nodes[0]?.role === 'primary' ? nodes[0].replicationOffset : null;
-        for (const n of nodes.slice(1)) {
-          if (n.lagBytes === null && n.role === 'replica' && n.replicationOffset !== null && primaryOffset !== null) n.lagBytes = Math.max(0, primaryOffset - n.replicationOffset);
-        }
         shards.push({ ...s, nodes });
       }
     }

@@ -195,16 +195,20 @@ const cases: Record<string, GoldenCase> = {
   slot_cells: { query: 'slot_cells', params: slotParams({ metric: 'cpu' }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
   'slot_cells#net_out-rows': { query: 'slot_cells', params: slotParams({ metric: 'net_out', per_row: 8192 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
   slot_key_cells: { query: 'slot_key_cells', params: slotParams({ from_ms: BigInt(t0 + 171 * minuteMs) }, ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
-  slot_key_sums: { query: 'slot_key_sums', params: slotParams({}, ['from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
   // Rows before 02:51 summed as they are; the raw rows after it take each slot's last count per column first.
   slot_key_direct: {
     query: 'slot_key_direct',
     params: slotParams({ split: at(171) }, ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']),
     types: slotTypes,
   },
+  // split at the window start: no rows are summed as they are (columns wider than one bucket).
+  'slot_key_direct#no-head': {
+    query: 'slot_key_direct',
+    params: slotParams({ split: at(170), step: 60n }, ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']),
+    types: slotTypes,
+  },
   slot_owners: { query: 'slot_owners', params: slotParams({}, ['lookback', 'to', 'slot_from', 'slot_to', 'h_end', 'm_end']), types: slotTypes },
   slot_polled_cols: { query: 'slot_polled_cols', params: slotParams({}, ['from', 'to', 'from_ms', 'step', 'h_end', 'm_end']), types: slotTypes },
-  slot_series: { query: 'slot_series', params: slotParams({ metric: 'net_in', slot_from: 10, slot_to: 11 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'h_end', 'm_end']), types: slotTypes },
   slot_totals: { query: 'slot_totals', params: slotParams({ metric: 'cpu', from: at(171) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
   'slot_totals#keys': { query: 'slot_totals', params: slotParams({ metric: 'keys', from: at(172) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
 };

@@ -13,6 +13,8 @@ const units: Record<SlotMetric, SlotHeatmap['unit']> = { cpu: 'usec/s', net_in: 
 export const slotKeysLookbackMs = slotKeysFullEveryMs + 60_000;
 const maxRows = 16384;
 const maxCols = 5000;
+/** A series may ask for narrower columns than a heatmap. */
+const maxGridCols = 4 * maxCols;
 const types = { metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
 
 /** DuckDB refuses parameters a statement does not use: each query gets only its own. */
@@ -20,9 +22,7 @@ const tiers = ['h_end', 'm_end'];
 const queryParams: Record<string, string[]> = {
   slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
   slot_key_cells: ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
-  slot_key_sums: ['from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
   slot_key_direct: ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
-  slot_series: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', ...tiers],
   slot_owners: ['lookback', 'to', 'slot_from', 'slot_to', ...tiers],
   slot_polled_cols: ['from', 'to', 'from_ms', 'step', ...tiers],
   slot_totals: ['metric', 'from', 'to', 'lookback', ...tiers],
@@ -108,10 +108,30 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
   checkSlots(q.slotFrom, q.slotTo);
   if (!Number.isInteger(q.rows) || q.rows < 1 || q.rows > maxRows) throw new StoreQueryError('bad_request', `rows must be 1..${maxRows}`);
   if (!Number.isInteger(q.cols) || q.cols < 1 || q.cols > maxCols) throw new StoreQueryError('bad_request', `cols must be 1..${maxCols}`);
+  return slotGrid(db, dict, q, stepFor(q.to - q.from, q.cols, q.minStepSeconds), ctx);
+}
+
+/** One slot range as a single series: the heatmap's grid with one row. */
+export async function slotSeries(db: NamedQueries, dict: Dictionary, q: SlotSeriesQuery, ctx: SlotContext): Promise<SlotSeries> {
+  checkWindow(q);
+  checkSlots(q.slotFrom, q.slotTo);
+  const g = await slotGrid(db, dict, { ...q, rows: 1 }, Math.max(q.step, q.minStepSeconds), ctx);
+  return { step: g.step, source: g.source, unit: g.unit, series: [{ node: '*', labels: { slots: `${q.slotFrom}-${q.slotTo}` } }], data: [g.x, g.values[0]!] };
+}
+
+/** Rows of slots x columns of time (wantStepS wide at least, whole buckets of the tier read); inputs already checked. */
+async function slotGrid(
+  db: NamedQueries,
+  dict: Dictionary,
+  q: SlotWindow & { slotFrom: number; slotTo: number; rows: number; minStepSeconds: number },
+  wantStepS: number,
+  ctx: SlotContext,
+): Promise<SlotHeatmap> {
   // Columns are aligned to multiples of step, so a live view's columns stay put as time moves on.
-  const plan = planSlots(q.from, q.to, stepFor(q.to - q.from, q.cols, q.minStepSeconds), q.minStepSeconds, ctx);
+  const plan = planSlots(q.from, q.to, wantStepS, q.minStepSeconds, ctx);
   const { step, lo } = plan;
   const cols = Math.ceil((q.to - lo) / (step * 1000));
+  if (cols > maxGridCols) throw new StoreQueryError('bad_request', `step too small for this range: ${cols} columns (at most ${maxGridCols})`);
   const span = q.slotTo - q.slotFrom + 1;
   const perRow = Math.ceil(span / Math.min(q.rows, span));
   const rowCount = Math.ceil(span / perRow);
@@ -119,13 +139,14 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
   const keys = q.metric === 'keys';
   // Over every slot, the cells themselves tell which columns were polled; a narrower range asks (one more scan).
   const everySlot = q.slotFrom === 0 && q.slotTo === 16383;
-  // Key counts from rollups are plain sums per column (see slot_key_sums.sql); raw rows need the change-based query.
+  // Key counts from rollups are sums of each slot's last count per column (see slot_key_direct.sql): rollup rows
+  // before the tier's watermark are those counts already when a column is exactly one bucket. Raw rows need the
+  // change-based query.
   const keySums = keys && plan.source !== 'raw';
-  // Columns of exactly one rollup bucket (the usual case) need no per-slot step before the tier's watermark.
   const direct = keySums && step * 1000 === tierMs[plan.source];
-  const split = plan.source === '1h' ? plan.hEnd : plan.mEnd;
+  const split = direct ? Math.max(plan.source === '1h' ? plan.hEnd : plan.mEnd, lo) : lo;
   const [cells, owners, polled] = await Promise.all([
-    run(db, direct ? 'slot_key_direct' : keySums ? 'slot_key_sums' : keys ? 'slot_key_cells' : 'slot_cells', { ...params, split: tsParam(Math.max(split, lo)) }),
+    run(db, keySums ? 'slot_key_direct' : keys ? 'slot_key_cells' : 'slot_cells', { ...params, split: tsParam(split) }),
     slotOwners(db, q.to, q.minStepSeconds, ctx, q.slotFrom, q.slotTo),
     everySlot || keys ? undefined : polledColumns(db, params, cols),
   ]);
@@ -177,8 +198,8 @@ export async function slotHeatmap(db: NamedQueries, dict: Dictionary, q: SlotHea
 }
 
 /**
- * Each slot's owner at `to`: its latest row in a short window before it (every owned slot has a row at least every
- * 10 minutes in raw rows, and one per bucket in a rollup), read from the tier that holds that time.
+ * Each slot's owner at `to`: its latest row in a short window before it (every owned slot has a raw row at least
+ * every slotKeysFullEveryMs, and one per rollup bucket), read from the tier that holds that time.
  */
 async function slotOwners(db: NamedQueries, to: number, minStepS: number, ctx: SlotContext, slotFrom: number, slotTo: number) {
   const age = ctx.now - to;
@@ -290,30 +311,4 @@ export async function slotBalance(db: NamedQueries, dict: Dictionary, q: SlotWin
   }
   const idlest = nodes.at(-1)!;
   return { ...base, advice: `${busiest.node} is ${pct(imbalance)} above the mean and its load is spread over many slots: moving some of its busiest slots to ${idlest.node} would even the load.` };
-}
-
-export async function slotSeries(db: NamedQueries, q: SlotSeriesQuery, ctx: SlotContext): Promise<SlotSeries> {
-  checkWindow(q);
-  checkSlots(q.slotFrom, q.slotTo);
-  const plan = planSlots(q.from, q.to, Math.max(q.step, q.minStepSeconds), q.minStepSeconds, ctx);
-  const { step, lo } = plan;
-  const cols = Math.ceil((q.to - lo) / (step * 1000));
-  if (cols > maxCols * 4) throw new StoreQueryError('bad_request', `step too small for this range: ${cols} buckets (at most ${maxCols * 4})`);
-  const params = planParams(plan, q, q.slotFrom, q.slotTo, q.slotTo - q.slotFrom + 1);
-  const keys = q.metric === 'keys';
-  const [r, seen] = await Promise.all([run(db, keys ? 'slot_key_cells' : 'slot_series', params), polledColumns(db, params, cols)]);
-  const v = new Array<number | null>(cols).fill(null);
-  for (const row of r.getRows()) {
-    const [col, total] = keys ? [row[1], row[2]] : [row[0], row[1]];
-    const c = Number(col);
-    if (c < 0 || c >= cols) continue;
-    v[c] = keys ? Number(total) : Number(total) / step;
-  }
-  for (let c = 0; c < cols; c++) {
-    if (v[c] !== null) continue;
-    if (keys && c > 0 && v[c - 1] !== null) v[c] = v[c - 1]!;
-    else if (!keys && seen[c]) v[c] = 0;
-  }
-  const x = Array.from({ length: cols }, (_, c) => lo / 1000 + c * step);
-  return { step, source: plan.source, unit: units[q.metric], series: [{ node: '*', labels: { slots: `${q.slotFrom}-${q.slotTo}` } }], data: [x, v] };
 }

@@ -184,7 +184,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     slotHeatmap: (q) => (assertOpen(), readPool.use((db) => slotHeatmap(db, dict, q, slotContext()))),
     slotHot: (q) => (assertOpen(), readPool.use((db) => slotHot(db, dict, q, slotContext()))),
     slotBalance: (q) => (assertOpen(), readPool.use((db) => slotBalance(db, dict, q, slotContext()))),
-    slotSeries: (q) => (assertOpen(), readPool.use((db) => slotSeries(db, q, slotContext()))),
+    slotSeries: (q) => (assertOpen(), readPool.use((db) => slotSeries(db, dict, q, slotContext()))),
 
     seriesKeys: async () => dict.seriesKeys(),
 
