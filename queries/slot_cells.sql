@@ -3,7 +3,7 @@
 SELECT ((slot - $slot_from) // $per_row)::INTEGER AS row,
        ((epoch_ms(ts) - $from_ms) // ($step * 1000))::INTEGER AS col,
        sum(CASE $metric WHEN 'cpu' THEN cpu_usec WHEN 'net_in' THEN net_in ELSE net_out END)::DOUBLE AS total
-FROM slot_src($from, $to, $h_end, $m_end)
+FROM slot_src($from, $to, $h_end, $m_end, $grouped)
 WHERE slot BETWEEN $slot_from AND $slot_to
   AND (CASE $metric WHEN 'cpu' THEN cpu_usec WHEN 'net_in' THEN net_in ELSE net_out END) IS NOT NULL
 GROUP BY ALL

@@ -5,7 +5,7 @@
 WITH changes AS (
     SELECT ts, slot,
            keys::DOUBLE - coalesce(lag(keys) OVER (PARTITION BY slot ORDER BY ts), 0)::DOUBLE AS dk
-    FROM slot_src($lookback, $to, $h_end, $m_end)
+    FROM slot_src($lookback, $to, $h_end, $m_end, false)
     WHERE slot BETWEEN $slot_from AND $slot_to
 ),
 cells AS (

@@ -7,12 +7,12 @@ WITH head AS (
     SELECT ((slot - $slot_from) // $per_row)::INTEGER AS row,
            ((epoch_ms(ts) - $from_ms) // ($step * 1000))::INTEGER AS col,
            keys
-    FROM slot_src($from, $split, $h_end, $m_end)
+    FROM slot_src($from, $split, $h_end, $m_end, $grouped)
     WHERE slot BETWEEN $slot_from AND $slot_to
 ),
 tail AS (
     SELECT slot, ((epoch_ms(ts) - $from_ms) // ($step * 1000))::INTEGER AS col, arg_max(keys, ts) AS keys
-    FROM slot_src($split, $to, $h_end, $m_end)
+    FROM slot_src($split, $to, $h_end, $m_end, false)
     WHERE slot BETWEEN $slot_from AND $slot_to
     GROUP BY slot, col
 )

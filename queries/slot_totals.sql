@@ -5,7 +5,7 @@ SELECT slot,
        CASE WHEN $metric = 'keys' THEN arg_max(keys, ts)::DOUBLE
             ELSE coalesce(sum(CASE $metric WHEN 'cpu' THEN cpu_usec WHEN 'net_in' THEN net_in ELSE net_out END) FILTER (WHERE ts >= $from), 0)::DOUBLE
        END AS total
-FROM slot_src($lookback, $to, $h_end, $m_end)
+FROM slot_src($lookback, $to, $h_end, $m_end, false)
 WHERE ts >= (CASE WHEN $metric = 'keys' THEN $lookback ELSE $from END)
 GROUP BY slot
 ORDER BY slot;

@@ -5,6 +5,9 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BIGINT,
+  BLOB,
+  BOOLEAN,
+  DuckDBBlobValue,
   DuckDBInstance,
   INTEGER,
   LIST,
@@ -55,10 +58,10 @@ const minmaxParams = (over: Params): Params => {
   return params;
 };
 const range = (from: number, to: number) => ({ from: at(from), to: at(to) });
-const slotTypes: ParamTypes = { metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
+const slotTypes: ParamTypes = { grouped: BOOLEAN, metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
 /** Slot-query parameters over the fixture's 3 minutes of slot stats (from 02:50) (30 s columns, one row per slot), only those named. */
 const slotParams = (over: Params, names: string[]): Params => {
-  const all: Params = { metric: 'cpu', from: at(170), to: at(173), lookback: at(160), h_end: at(160), m_end: at(160), from_ms: BigInt(t0 + 170 * minuteMs), step: 30n, slot_from: 0, slot_to: 16383, per_row: 1, ...over };
+  const all: Params = { metric: 'cpu', from: at(170), to: at(173), lookback: at(160), h_end: at(160), m_end: at(160), from_ms: BigInt(t0 + 170 * minuteMs), step: 30n, slot_from: 0, slot_to: 16383, per_row: 1, grouped: false, ...over };
   return Object.fromEntries(names.map((n) => [n, all[n]!]));
 };
 
@@ -156,6 +159,19 @@ const cases: Record<string, GoldenCase> = {
   retention_samples: { query: 'retention_samples', params: { before: at(60) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM samples' },
   retention_samples_1m: { query: 'retention_samples_1m', params: { before: at(60) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM samples_1m' },
   retention_samples_1h: { query: 'retention_samples_1h', params: { before: at(60) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM samples_1h' },
+  hotkey_run_insert: {
+    query: 'hotkey_run_insert',
+    params: { started: at(176), finished: at(177), method: 'monitor', status: 'partial', trigger: 'schedule', detail: '{"errors":{"b:6380":"timeout"}}' },
+    show: 'SELECT run_id, method, status, trigger, detail FROM hotkey_runs ORDER BY run_id',
+  },
+  hotkey_runs_list: { query: 'hotkey_runs_list', params: { from: at(0), to: at(180), limit: 10 }, types: { limit: INTEGER } },
+  'hotkey_runs_list#none': { query: 'hotkey_runs_list', params: { from: at(0), to: at(170), limit: 10 }, types: { limit: INTEGER } },
+  hotkey_run_get: { query: 'hotkey_run_get', params: { run_id: 1 }, types: { run_id: INTEGER } },
+  hotkey_run_keys: { query: 'hotkey_run_keys', params: { run_id: 1 }, types: { run_id: INTEGER } },
+  hotkey_history: { query: 'hotkey_history', params: { key: new DuckDBBlobValue(new TextEncoder().encode('user:1')), from: at(0), to: at(180) }, types: { key: BLOB } },
+  'hotkey_history#binary': { query: 'hotkey_history', params: { key: new DuckDBBlobValue(new Uint8Array([0x62, 0xff, 0x00])), from: at(0), to: at(180) }, types: { key: BLOB } },
+  retention_hotkeys: { query: 'retention_hotkeys', params: { before: at(176) }, show: 'SELECT count(*) AS left FROM hotkeys' },
+  retention_hotkey_runs: { query: 'retention_hotkey_runs', params: { before: at(176) }, show: 'SELECT count(*) AS left FROM hotkey_runs' },
   retention_events: { query: 'retention_events', params: { before: at(60) }, show: 'SELECT ts, kind FROM events ORDER BY ts' },
   events_range: { query: 'events_range', params: { ...range(0, 180), node: null, limit: 10 }, types: { node: VARCHAR } },
   'events_range#node': { query: 'events_range', params: { ...range(0, 180), node: 'b:6380', limit: 10 } },
@@ -180,6 +196,22 @@ const cases: Record<string, GoldenCase> = {
     params: range(0, 60),
     show: 'SELECT * FROM slot_stats_1h ORDER BY ts, slot',
   },
+  rollup_slot_groups_5m: {
+    query: 'rollup_slot_groups_5m',
+    setup: `DELETE FROM slot_stats_5m; DELETE FROM slot_groups_5m; INSERT INTO slot_stats_5m VALUES ('2026-01-01 00:00:00', 1, 10, 5, 100, 1000, 300), ('2026-01-01 00:00:00', 2, 15, 6, NULL, NULL, NULL),
+            ('2026-01-01 00:00:00', 2, 16, 9, 50, 500, 150), ('2026-01-01 00:05:00', 2, 16, 9, NULL, NULL, NULL), ('2026-01-01 01:00:00', 2, 10, 9, 1, 1, 1)`,
+    params: range(0, 60),
+    show: 'SELECT * FROM slot_groups_5m ORDER BY ts, grp',
+  },
+  rollup_slot_groups_1h: {
+    query: 'rollup_slot_groups_1h',
+    setup: `DELETE FROM slot_stats_1h; DELETE FROM slot_groups_1h; INSERT INTO slot_stats_1h VALUES ('2026-01-01 00:00:00', 1, 10, 5, 100, 1000, 300), ('2026-01-01 00:00:00', 2, 11, 6, 7, 70, 21),
+            ('2026-01-01 00:00:00', 2, 16383, 9, NULL, NULL, NULL), ('2026-01-01 01:00:00', 2, 10, 9, 1, 1, 1)`,
+    params: range(0, 60),
+    show: 'SELECT * FROM slot_groups_1h ORDER BY ts, grp',
+  },
+  retention_slot_groups_5m: { query: 'retention_slot_groups_5m', setup: "INSERT INTO slot_groups_5m VALUES ('2026-01-01 00:00:00', 0, 5, 1, 1, 1), ('2026-01-01 01:00:00', 0, 5, 1, 1, 1)", params: { before: at(60) }, show: 'SELECT ts FROM slot_groups_5m' },
+  retention_slot_groups_1h: { query: 'retention_slot_groups_1h', setup: "INSERT INTO slot_groups_1h VALUES ('2026-01-01 00:00:00', 0, 5, 1, 1, 1), ('2026-01-01 01:00:00', 0, 5, 1, 1, 1)", params: { before: at(60) }, show: 'SELECT ts FROM slot_groups_1h' },
   retention_slot_stats_5m: { query: 'retention_slot_stats_5m', setup: "INSERT INTO slot_stats_5m VALUES ('2026-01-01 00:00:00', 1, 10, 5, 1, 1, 1), ('2026-01-01 01:00:00', 1, 10, 5, 1, 1, 1)", params: { before: at(60) }, show: 'SELECT ts FROM slot_stats_5m' },
   retention_slot_stats_1h: { query: 'retention_slot_stats_1h', setup: "INSERT INTO slot_stats_1h VALUES ('2026-01-01 00:00:00', 1, 10, 5, 1, 1, 1), ('2026-01-01 01:00:00', 1, 10, 5, 1, 1, 1)", params: { before: at(60) }, show: 'SELECT ts FROM slot_stats_1h' },
   // 1h rows before 02:51, 5m rows to 02:52, raw after: each tier answers only its own part of the window.
@@ -188,23 +220,40 @@ const cases: Record<string, GoldenCase> = {
     setup: `DELETE FROM slot_stats_5m; DELETE FROM slot_stats_1h;
             INSERT INTO slot_stats_1h VALUES ('2026-01-01 02:50:00', 1, 10, 5, 1000000, 0, 0), ('2026-01-01 02:51:00', 1, 10, 5, 8000000, 0, 0);
             INSERT INTO slot_stats_5m VALUES ('2026-01-01 02:50:00', 1, 10, 5, 9000000, 0, 0), ('2026-01-01 02:51:00', 1, 10, 5, 2000000, 0, 0), ('2026-01-01 02:52:00', 1, 10, 5, 4000000, 0, 0)`,
-    params: slotParams({ h_end: at(171), m_end: at(172) }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']),
+    params: slotParams({ h_end: at(171), m_end: at(172) }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', 'h_end', 'm_end']),
+    types: slotTypes,
+  },
+  // grouped: the 1h and 5m parts come from the 16-slot group tables (group 0 at slot 0, group 1 at 16: rows of 16),
+  // the raw part from the slots' own rows.
+  'slot_cells#groups': {
+    query: 'slot_cells',
+    setup: `DELETE FROM slot_groups_5m; DELETE FROM slot_groups_1h;
+            INSERT INTO slot_groups_1h VALUES ('2026-01-01 02:50:00', 0, 50, 1000000, 0, 0), ('2026-01-01 02:50:00', 1, 7, 3000000, 0, 0), ('2026-01-01 02:51:00', 0, 50, 8000000, 0, 0);
+            INSERT INTO slot_groups_5m VALUES ('2026-01-01 02:50:00', 0, 50, 9000000, 0, 0), ('2026-01-01 02:51:00', 0, 50, 2000000, 0, 0), ('2026-01-01 02:51:30', 1, 7, NULL, NULL, NULL)`,
+    params: slotParams({ h_end: at(171), m_end: at(172), per_row: 16, grouped: true }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', 'h_end', 'm_end']),
+    types: slotTypes,
+  },
+  'slot_key_direct#groups': {
+    query: 'slot_key_direct',
+    setup: `DELETE FROM slot_groups_5m; DELETE FROM slot_groups_1h;
+            INSERT INTO slot_groups_1h VALUES ('2026-01-01 02:50:00', 0, 50, 1, 0, 0), ('2026-01-01 02:50:00', 1, 7, 1, 0, 0)`,
+    params: slotParams({ split: at(171), h_end: at(171), m_end: at(171), per_row: 16, grouped: true }, ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', 'h_end', 'm_end']),
     types: slotTypes,
   },
   retention_slot_stats: { query: 'retention_slot_stats', params: { before: at(172) }, show: 'SELECT min(ts) AS oldest, count(*) AS rows FROM slot_stats' },
-  slot_cells: { query: 'slot_cells', params: slotParams({ metric: 'cpu' }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
-  'slot_cells#net_out-rows': { query: 'slot_cells', params: slotParams({ metric: 'net_out', per_row: 8192 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
+  slot_cells: { query: 'slot_cells', params: slotParams({ metric: 'cpu' }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', 'h_end', 'm_end']), types: slotTypes },
+  'slot_cells#net_out-rows': { query: 'slot_cells', params: slotParams({ metric: 'net_out', per_row: 8192 }, ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', 'h_end', 'm_end']), types: slotTypes },
   slot_key_cells: { query: 'slot_key_cells', params: slotParams({ from_ms: BigInt(t0 + 171 * minuteMs) }, ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']), types: slotTypes },
   // Rows before 02:51 summed as they are; the raw rows after it take each slot's last count per column first.
   slot_key_direct: {
     query: 'slot_key_direct',
-    params: slotParams({ split: at(171) }, ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']),
+    params: slotParams({ split: at(171) }, ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', 'h_end', 'm_end']),
     types: slotTypes,
   },
   // split at the window start: no rows are summed as they are (columns wider than one bucket).
   'slot_key_direct#no-head': {
     query: 'slot_key_direct',
-    params: slotParams({ split: at(170), step: 60n }, ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'h_end', 'm_end']),
+    params: slotParams({ split: at(170), step: 60n }, ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', 'h_end', 'm_end']),
     types: slotTypes,
   },
   slot_owners: { query: 'slot_owners', params: slotParams({}, ['lookback', 'to', 'slot_from', 'slot_to', 'h_end', 'm_end']), types: slotTypes },
@@ -256,6 +305,20 @@ describe('queries/*.sql goldens', () => {
     slots(60, 'b:6380', [[9000, 3, 40]]);
     slots(120, 'b:6380', [[11, 1, null]]);
     slots(150, 'b:6380', [[11, 4, 9]]);
+    // A hot-key run at 02:55 on a: two keys by cpu (one binary), one by net.
+    await store.saveHotkeyRun({
+      started: t0 + 174 * minuteMs,
+      finished: t0 + 175 * minuteMs,
+      method: 'redis_hotkeys',
+      status: 'ok',
+      trigger: 'manual',
+      detail: { durationS: 60, keysRead: 0 },
+      rows: [
+        { node: 'a:6379', key: new TextEncoder().encode('user:1'), metric: 'cpu', value: 900, error: null, share: 0.6, memoryBytes: 72, slot: 10, type: 'string', ttlMs: null, rank: 1 },
+        { node: 'a:6379', key: new Uint8Array([0x62, 0xff, 0x00]), metric: 'cpu', value: 300, error: 5, share: 0.2, memoryBytes: null, slot: null, type: null, ttlMs: 1000, rank: 2 },
+        { node: 'a:6379', key: new TextEncoder().encode('user:1'), metric: 'net', value: 4096, error: null, share: null, memoryBytes: 72, slot: 10, type: 'string', ttlMs: null, rank: 1 },
+      ],
+    });
     await store.maintain();
     await store.close();
     mkdirSync(goldenDir, { recursive: true });

@@ -68,6 +68,8 @@ export async function dropExpired(o: MaintainOptions, marks: Watermarks): Promis
   await db.run('retention_samples_1m', { before: tsParam(Math.min(rollupBefore, marks.rollup_1h)) });
   await db.run('retention_samples_1h', { before: tsParam(rollupBefore) });
   await db.run('retention_events', { before: tsParam(rollupBefore) });
+  await db.run('retention_hotkeys', { before: tsParam(rollupBefore) });
+  await db.run('retention_hotkey_runs', { before: tsParam(rollupBefore) });
 }
 
 export async function loadWatermarks(db: NamedQueries): Promise<Partial<Watermarks>> {

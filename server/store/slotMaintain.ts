@@ -26,11 +26,16 @@ export async function maintainSlots(db: NamedQueries, o: { now: number; graceMs:
     const oldest = tsToMs((await db.read('slot_stats_min_ts')).getRows()[0]?.[0] ?? null);
     origin = floorTo(oldest ?? o.now - o.graceMs, hourMs);
   }
-  const w5 = await advance(db, 'slots_5m', 'rollup_slots_5m', marks.slots_5m ?? origin, floorTo(o.now - o.graceMs, fiveMinutesMs));
-  const w1h = await advance(db, 'slots_1h', 'rollup_slots_1h', marks.slots_1h ?? origin, floorTo(w5, hourMs));
+  // Each tier's slot rows, then their 16-slot group sums (slot_groups_*), in the same transaction.
+  const w5 = await advance(db, 'slots_5m', ['rollup_slots_5m', 'rollup_slot_groups_5m'], marks.slots_5m ?? origin, floorTo(o.now - o.graceMs, fiveMinutesMs));
+  const w1h = await advance(db, 'slots_1h', ['rollup_slots_1h', 'rollup_slot_groups_1h'], marks.slots_1h ?? origin, floorTo(w5, hourMs));
   await db.run('retention_slot_stats', { before: tsParam(Math.min(floorTo(o.now - slotRawRetentionMs, fiveMinutesMs), w5)) });
-  await db.run('retention_slot_stats_5m', { before: tsParam(Math.min(floorTo(o.now - slot5mRetentionMs, hourMs), w1h)) });
-  await db.run('retention_slot_stats_1h', { before: tsParam(floorTo(o.now - o.retentionMs, hourMs)) });
+  const before5m = { before: tsParam(Math.min(floorTo(o.now - slot5mRetentionMs, hourMs), w1h)) };
+  await db.run('retention_slot_stats_5m', before5m);
+  await db.run('retention_slot_groups_5m', before5m);
+  const before1h = { before: tsParam(floorTo(o.now - o.retentionMs, hourMs)) };
+  await db.run('retention_slot_stats_1h', before1h);
+  await db.run('retention_slot_groups_1h', before1h);
   return { slots_5m: w5, slots_1h: w1h };
 }
 
@@ -43,14 +48,14 @@ export async function loadSlotWatermarks(db: NamedQueries): Promise<Partial<Slot
   return out;
 }
 
-async function advance(db: NamedQueries, name: keyof SlotWatermarks, query: string, from: number, until: number): Promise<number> {
+async function advance(db: NamedQueries, name: keyof SlotWatermarks, queries: string[], from: number, until: number): Promise<number> {
   let w = from;
   const save = (ms: number) => db.run('rollup_state_save', { name, watermark: tsParam(ms) });
   while (w < until) {
     const lo = w;
     const hi = Math.min(until, lo + 24 * hourMs);
     await inTransaction(db, async () => {
-      await db.run(query, { from: tsParam(lo), to: tsParam(hi) });
+      for (const query of queries) await db.run(query, { from: tsParam(lo), to: tsParam(hi) });
       await save(hi);
     });
     w = hi;

@@ -152,4 +152,70 @@ describe('rollup tiers', () => {
       await s.close();
     }
   });
+
+  test('live owners kept from the rows appended are what a reopened store seeds from its file', async () => {
+    let now = t0;
+    const path = join(tempDir(), 'owners.duckdb');
+    let s = await openTestStore(path, { now: () => now });
+    const q = { metric: 'keys' as const, from: t0, to: t0 + 600_001, rows: 4, cols: 10, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 };
+    let live;
+    try {
+      // Slot 10 moves from A to B at 300 s; slot 9000 reports only once, at 300 s (inside the 330 s lookback at 600 s).
+      for (let sec = 10; sec <= 600; sec += 10) s.appendSlotStats(batch(sec < 300 ? A : B, sec, [[10, sec, 1, 1, 1]]));
+      s.appendSlotStats(batch(B, 300, [[9000, 7, 1, 1, 1]]));
+      s.appendSlotStats(batch(A, 600, [[20, 3, 1, 1, 1]]));
+      now = t0 + 600_001;
+      await s.flush();
+      live = await s.slotHeatmap(q);
+    } finally {
+      await s.close();
+    }
+    s = await openTestStore(path, { now: () => now });
+    try {
+      const fromSql = await s.slotHeatmap(q);
+      expect(fromSql).toEqual(live);
+      expect(live.bands).toEqual([{ slotFrom: 10, slotTo: 10, node: B }, { slotFrom: 20, slotTo: 20, node: A }, { slotFrom: 9000, slotTo: 9000, node: B }]);
+      expect(live.values.map((r) => r.at(-1))).toEqual([600 + 3, null, 7, null]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('rows of whole 16-slot groups read the group tables and answer exactly like the slots summed row by row', async () => {
+    let now = t0;
+    const s = await openTestStore(join(tempDir(), 'groups.duckdb'), { now: () => now });
+    try {
+      // Slots in different groups and rows, on two owners, with different loads; every slot reports every poll.
+      const load: [string, number, number][] = [[A, 10, 3], [A, 17, 5], [A, 300, 7], [B, 9000, 11], [B, 9001, 13]];
+      for (let sec = 10; sec <= 3 * 3600; sec += 10) {
+        for (const node of [A, B]) {
+          const rows = load.filter((l) => l[0] === node).map(([, slot, k]) => [slot, k * 100 + Math.floor(sec / (60 * k)), k * 10, k * 20, k * 30] as [number, number, number, number, number]);
+          s.appendSlotStats(batch(node, sec, rows));
+        }
+      }
+      now = t0 + 3 * 3_600_000 + 120_000;
+      await s.maintain();
+      expect(Number((await s.sql('SELECT count(*) FROM slot_groups_1h')).rows[0]![0])).toBe(3 * 4);
+      for (const [metric, span, cols] of [['cpu', 3, 3], ['keys', 3, 3], ['net_out', 2, 24], ['keys', 2, 24]] as const) {
+        const q = { metric, from: t0 + 3_600_000 * (3 - span), to: t0 + 3 * 3_600_000, cols, slotFrom: 0, slotTo: 16383, minStepSeconds: 10 };
+        const grouped = await s.slotHeatmap({ ...q, rows: 64 });
+        const perSlot = await s.slotHeatmap({ ...q, rows: 16384 });
+        expect(grouped.source).toBe(span === 3 ? '1h' : '5m');
+        expect([grouped.source, grouped.step]).toEqual([perSlot.source, perSlot.step]);
+        expect(grouped.rows[1]).toMatchObject({ slotFrom: 256, slotTo: 511, node: A });
+        // Row r holds slots 256r .. 256r + 255: the per-slot rows of the loaded slots, summed.
+        const expected = new Map<number, number[]>();
+        for (const [, slot] of load) {
+          const r = Math.floor(slot / 256);
+          const sum = expected.get(r) ?? new Array<number>(perSlot.x.length).fill(0);
+          perSlot.values[slot]!.forEach((v, c) => (sum[c]! += v ?? 0));
+          expected.set(r, sum);
+        }
+        for (const [r, sum] of expected) expect(grouped.values[r]).toEqual(sum);
+        expect(grouped.values[5]!.every((v) => v === null || v === 0)).toBe(true);
+      }
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -1,9 +1,10 @@
 // Slot statistics queries: the heatmap grid, per-slot totals (hot slots, node balance) and one slot range's series.
-import { BIGINT, INTEGER, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, INTEGER, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { slotKeysFullEveryMs } from '../collect/slotCounters.ts';
 import { tsParam, type NamedQueries } from './db.ts';
 import { slot5mRetentionMs, slotRawRetentionMs, type SlotWatermarks } from './slotMaintain.ts';
 import type { Dictionary } from './dictionary.ts';
+import type { LatestSlotRows, SlotOwnerRows } from './latestSlotRows.ts';
 import { StoreQueryError } from './errors.ts';
 import type { SlotBalance, SlotHeatmap, SlotHeatmapQuery, SlotHot, SlotMetric, SlotSeries, SlotSeriesQuery, SlotWindow } from './types.ts';
 
@@ -12,17 +13,19 @@ const units: Record<SlotMetric, SlotHeatmap['unit']> = { cpu: 'usec/s', net_in: 
 /** Key counts look back this far: every owned slot has a full row at least every slotKeysFullEveryMs (plus a minute's slack). */
 export const slotKeysLookbackMs = slotKeysFullEveryMs + 60_000;
 const maxRows = 16384;
+/** Slots per row of slot_groups_5m / slot_groups_1h (queries/schema/005_slot_groups.sql). */
+export const slotGroupSize = 16;
 const maxCols = 5000;
 /** A series may ask for narrower columns than a heatmap. */
 const maxGridCols = 4 * maxCols;
-const types = { metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
+const types = { grouped: BOOLEAN, metric: VARCHAR, from_ms: BIGINT, step: BIGINT, slot_from: INTEGER, slot_to: INTEGER, per_row: INTEGER };
 
 /** DuckDB refuses parameters a statement does not use: each query gets only its own. */
 const tiers = ['h_end', 'm_end'];
 const queryParams: Record<string, string[]> = {
-  slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
+  slot_cells: ['metric', 'from', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', ...tiers],
   slot_key_cells: ['lookback', 'to', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
-  slot_key_direct: ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', ...tiers],
+  slot_key_direct: ['from', 'to', 'split', 'from_ms', 'step', 'slot_from', 'slot_to', 'per_row', 'grouped', ...tiers],
   slot_owners: ['lookback', 'to', 'slot_from', 'slot_to', ...tiers],
   slot_polled_cols: ['from', 'to', 'from_ms', 'step', ...tiers],
   slot_totals: ['metric', 'from', 'to', 'lookback', ...tiers],
@@ -30,6 +33,8 @@ const queryParams: Record<string, string[]> = {
 
 export interface SlotContext extends SlotWatermarks {
   now: number;
+  /** Each slot's newest row, kept by the store as it appends: answers a live view's owners without a query. */
+  latest?: LatestSlotRows;
 }
 
 export interface SlotPlan {
@@ -133,9 +138,12 @@ async function slotGrid(
   const cols = Math.ceil((q.to - lo) / (step * 1000));
   if (cols > maxGridCols) throw new StoreQueryError('bad_request', `step too small for this range: ${cols} columns (at most ${maxGridCols})`);
   const span = q.slotTo - q.slotFrom + 1;
-  const perRow = Math.ceil(span / Math.min(q.rows, span));
+  // A range of whole slot groups gets rows of whole groups when rows are wider than a group (at most the rows asked
+  // for), so rollups can be read from the group tables.
+  const aligned = q.slotFrom % slotGroupSize === 0 && span % slotGroupSize === 0;
+  let perRow = Math.ceil(span / Math.min(q.rows, span));
+  if (aligned && perRow > slotGroupSize) perRow = Math.ceil(perRow / slotGroupSize) * slotGroupSize;
   const rowCount = Math.ceil(span / perRow);
-  const params = planParams(plan, q, q.slotFrom, q.slotTo, perRow);
   const keys = q.metric === 'keys';
   // Over every slot, the cells themselves tell which columns were polled; a narrower range asks (one more scan).
   const everySlot = q.slotFrom === 0 && q.slotTo === 16383;
@@ -145,6 +153,10 @@ async function slotGrid(
   const keySums = keys && plan.source !== 'raw';
   const direct = keySums && step * 1000 === tierMs[plan.source];
   const split = direct ? Math.max(plan.source === '1h' ? plan.hEnd : plan.mEnd, lo) : lo;
+  // Group rows stand for 16 slots' sums: right for cpu/net at any step, and for key counts only where a rollup row
+  // is the column's value (the direct part); a slot's last count across buckets needs the slots' own rows.
+  const grouped = aligned && perRow % slotGroupSize === 0 && plan.source !== 'raw' && (!keys || direct);
+  const params = { ...planParams(plan, q, q.slotFrom, q.slotTo, perRow), grouped };
   const [cells, owners, polled] = await Promise.all([
     run(db, keySums ? 'slot_key_direct' : keys ? 'slot_key_cells' : 'slot_cells', { ...params, split: tsParam(split) }),
     slotOwners(db, q.to, q.minStepSeconds, ctx, q.slotFrom, q.slotTo),
@@ -152,9 +164,12 @@ async function slotGrid(
   ]);
   const values: (number | null)[][] = Array.from({ length: rowCount }, () => new Array<number | null>(cols).fill(null));
   const seen = polled ?? new Uint8Array(cols);
-  for (const [row, col, total] of cells.getRows()) {
-    const r = Number(row);
-    const c = Number(col);
+  // Columns, not rows: getRows() builds a JS array per row (73 ms instead of 16 for a 7-day grid of 86,528 cells).
+  const [rowCol, colCol, totalCol] = cells.getColumns();
+  for (let i = 0; i < cells.currentRowCount; i++) {
+    const r = rowCol![i] as number;
+    const c = colCol![i] as number;
+    const total = totalCol![i] as number;
     if (c < 0 || c >= cols || r < 0 || r >= rowCount) continue;
     values[r]![c] = keys ? Number(total) : Number(total) / step;
     if (!polled) seen[c] = 1;
@@ -168,9 +183,10 @@ async function slotGrid(
   }
   const ownerOf = new Map<number, number>();
   const current = new Array<number>(rowCount).fill(0);
-  for (const [slot, nodeId, k] of owners.getRows()) {
-    ownerOf.set(Number(slot), Number(nodeId));
-    current[Math.floor((Number(slot) - q.slotFrom) / perRow)]! += Number(k);
+  for (let i = 0; i < owners.slots.length; i++) {
+    const slot = owners.slots[i]!;
+    ownerOf.set(slot, owners.nodeIds[i]!);
+    current[Math.floor((slot - q.slotFrom) / perRow)]! += owners.keys[i]!;
   }
   // The newest column of rollup-based key counts may lack idle slots: it shows the counts as of `to` instead.
   if (keySums && ownerOf.size > 0) for (let r = 0; r < rowCount; r++) values[r]![cols - 1] = current[r]!;
@@ -201,11 +217,37 @@ async function slotGrid(
  * Each slot's owner at `to`: its latest row in a short window before it (every owned slot has a raw row at least
  * every slotKeysFullEveryMs, and one per rollup bucket), read from the tier that holds that time.
  */
-async function slotOwners(db: NamedQueries, to: number, minStepS: number, ctx: SlotContext, slotFrom: number, slotTo: number) {
+async function slotOwners(db: NamedQueries, to: number, minStepS: number, ctx: SlotContext, slotFrom: number, slotTo: number): Promise<SlotOwnerRows> {
+  const live = ctx.latest?.at(to, slotKeysLookbackMs, slotFrom, slotTo);
+  if (live) return live;
   const age = ctx.now - to;
   const back = age < slotRawRetentionMs - slotKeysLookbackMs ? slotKeysLookbackMs : age < slot5mRetentionMs - 2 * tierMs['5m'] ? 2 * tierMs['5m'] + slotKeysLookbackMs : tierMs['1h'] + slotKeysLookbackMs;
   const plan = planSlots(to - back, to, 0, minStepS, ctx);
-  return run(db, 'slot_owners', { ...planParams(plan, { metric: 'cpu', to }, slotFrom, slotTo, 1), lookback: tsParam(to - back) });
+  const params = { ...planParams(plan, { metric: 'cpu', to }, slotFrom, slotTo, 1), lookback: tsParam(to - back) };
+  // Near now, the newest 5-minute bucket (which holds every owned slot) plus the raw rows after it are enough, and
+  // fewer rows than the raw lookback on a busy cluster (where every slot reports every poll).
+  const bucket = ctx.slots_5m - tierMs['5m'];
+  if (ctx.slots_5m <= to && bucket > to - back && bucket >= ctx.now - slot5mRetentionMs) {
+    Object.assign(params, { lookback: tsParam(bucket), h_end: tsParam(bucket), m_end: tsParam(ctx.slots_5m) });
+  }
+  return ownerRows(await run(db, 'slot_owners', params));
+}
+
+function ownerRows(reader: Awaited<ReturnType<typeof run>>): SlotOwnerRows & { ts: number[] } {
+  // An empty result has no columns at all.
+  if (reader.currentRowCount === 0) return { slots: [], nodeIds: [], keys: [], ts: [] };
+  const [slots, nodeIds, keys, ts] = reader.getColumns() as number[][];
+  return { slots: slots!, nodeIds: nodeIds!, keys: keys!, ts: ts! };
+}
+
+/**
+ * Seeds what the store keeps of each slot's newest row with the rows before `openedAt` (the last key-count lookback
+ * of raw rows only: a rollup row's time is its bucket's start, not when the slot last reported).
+ */
+export async function seedLatestSlotRows(db: NamedQueries, latest: LatestSlotRows, openedAt: number): Promise<void> {
+  const from = openedAt - slotKeysLookbackMs;
+  const window = tsParam(from);
+  latest.seed(ownerRows(await run(db, 'slot_owners', { lookback: window, to: tsParam(openedAt), h_end: window, m_end: window, slot_from: 0, slot_to: 16383 })), from);
 }
 
 async function polledColumns(db: NamedQueries, params: Record<string, DuckDBValue>, cols: number): Promise<Uint8Array> {

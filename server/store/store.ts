@@ -1,13 +1,15 @@
 // openStore(): opens and migrates the DuckDB file and wires ingest, maintenance and queries onto their own connections.
-import { slotBalance, slotHeatmap, slotHot, slotSeries } from './slots.ts';
+import { LatestSlotRows } from './latestSlotRows.ts';
+import { seedLatestSlotRows, slotBalance, slotHeatmap, slotHot, slotSeries } from './slots.ts';
 import { loadSlotWatermarks, maintainSlots, type SlotWatermarks } from './slotMaintain.ts';
 import { DuckDBInstance, DuckDBMapValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { NodeEvent, Sample } from '../collect/sink.ts';
 import { namedQueries, tsParam, type NamedQueries } from './db.ts';
 import { Dictionary, type MetricEntry } from './dictionary.ts';
+import { hotkeyHistory, hotkeyRunById, hotkeyRunKeys, listHotkeyRuns, saveHotkeyRun } from './hotkeys.ts';
 import { StoreQueryError } from './errors.ts';
 import { Ingest } from './ingest.ts';
-import { dayMs, dropExpired, loadWatermarks, rollUp, type Watermarks } from './maintain.ts';
+import { dayMs, dropExpired, inTransaction, loadWatermarks, rollUp, type Watermarks } from './maintain.ts';
 import { migrate } from './migrate.ts';
 import { createLane, createPool } from './lanes.ts';
 import { queriesFromDir, type QueryTexts } from './queries.ts';
@@ -68,7 +70,18 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let marks: Watermarks = { rollup_1m: 0, rollup_1h: 0, compact_1m: 0, ...stored };
   // Before the first slot rollup, slot queries read raw rows only.
   let slotMarks: SlotWatermarks = { slots_5m: 0, slots_1h: 0, ...(await loadSlotWatermarks(writer)) };
-  const slotContext = () => ({ now: now(), ...slotMarks });
+  // Each slot's newest row, from what is appended from now on; the rows before are read on the first slot query.
+  const openedAt = now();
+  const latestSlots = new LatestSlotRows(openedAt);
+  let seeded: Promise<void> | undefined;
+  const slotContext = () => ({ now: now(), ...slotMarks, latest: latestSlots });
+  const withSeededSlots = async (db: NamedQueries): Promise<void> => {
+    seeded ??= seedLatestSlotRows(db, latestSlots, openedAt).catch((err: unknown) => {
+      seeded = undefined;
+      throw err;
+    });
+    await seeded;
+  };
 
   const writeLane = createLane();
   const maintainLane = createLane();
@@ -124,7 +137,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       if (open('appendEvents')) ingest.appendEvents(events);
     },
     appendSlotStats(batch) {
-      if (open('appendSlotStats')) ingest.appendSlotStats(batch);
+      if (!open('appendSlotStats')) return;
+      ingest.appendSlotStats(batch);
+      latestSlots.note(dict.nodeId(batch.node), batch);
     },
     recordNode(node: NodeRecord) {
       if (open('recordNode')) ingest.recordNode(node);
@@ -181,10 +196,33 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       return userSlots.use(() => runUserSql(instance, queries, userQueries, text, sqlOpts));
     },
 
-    slotHeatmap: (q) => (assertOpen(), readPool.use((db) => slotHeatmap(db, dict, q, slotContext()))),
+    slotHeatmap: (q) => (assertOpen(), readPool.use(async (db) => (await withSeededSlots(db), slotHeatmap(db, dict, q, slotContext())))),
     slotHot: (q) => (assertOpen(), readPool.use((db) => slotHot(db, dict, q, slotContext()))),
     slotBalance: (q) => (assertOpen(), readPool.use((db) => slotBalance(db, dict, q, slotContext()))),
-    slotSeries: (q) => (assertOpen(), readPool.use((db) => slotSeries(db, dict, q, slotContext()))),
+    slotSeries: (q) => (assertOpen(), readPool.use(async (db) => (await withSeededSlots(db), slotSeries(db, dict, q, slotContext())))),
+
+    async saveHotkeyRun(run) {
+      assertOpen();
+      // After a flush, so every node the run names is in the nodes table.
+      return writeLane(async () => {
+        await ingest.flush();
+        let id = 0;
+        await inTransaction(writer, async () => {
+          id = await saveHotkeyRun(writer, dict, run);
+        });
+        await ingest.flush();
+        return id;
+      });
+    },
+    hotkeyRuns: (q) => (assertOpen(), readPool.use((db) => listHotkeyRuns(db, q))),
+    async hotkeyRun(id) {
+      assertOpen();
+      return readPool.use(async (db) => {
+        const run = await hotkeyRunById(db, id);
+        return run && { ...run, rows: await hotkeyRunKeys(db, dict, id) };
+      });
+    },
+    hotkeyHistory: (q) => (assertOpen(), readPool.use((db) => hotkeyHistory(db, dict, q))),
 
     seriesKeys: async () => dict.seriesKeys(),
 

@@ -1,6 +1,8 @@
 // Public types of the store: options, the Store interface, series and SQL query shapes.
 import type { NodeEvent, SampleSink, Sample, SlotStatsBatch } from '../collect/sink.ts';
 import type { QueryTexts } from './queries.ts';
+import type { HotkeyRun } from '../hotkeys/types.ts';
+import type { HotkeyHistoryPoint, StoredHotkeyRow, StoredHotkeyRun } from './hotkeys.ts';
 
 export interface StoreOptions {
   /** DuckDB file; created (and migrated) if needed. */
@@ -205,6 +207,13 @@ export interface Store extends SampleSink {
   slotHot(q: SlotWindow & { limit: number }): Promise<SlotHot[]>;
   slotBalance(q: SlotWindow): Promise<SlotBalance>;
   slotSeries(q: SlotSeriesQuery): Promise<SlotSeries>;
+  /** Writes a finished hot-key run and its keys (after anything buffered, so its nodes are known); returns its id. */
+  saveHotkeyRun(run: HotkeyRun): Promise<number>;
+  hotkeyRuns(q: { from: number; to: number; limit: number }): Promise<StoredHotkeyRun[]>;
+  /** The run and its keys, or undefined when there is no such run. */
+  hotkeyRun(id: number): Promise<(StoredHotkeyRun & { rows: StoredHotkeyRow[] }) | undefined>;
+  /** One key's values in every run in [from, to) that found it. */
+  hotkeyHistory(q: { key: Uint8Array; from: number; to: number }): Promise<HotkeyHistoryPoint[]>;
   /** Rollups, compaction and retention; idempotent. */
   maintain(): Promise<void>;
 }

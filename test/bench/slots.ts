@@ -162,6 +162,13 @@ async function generateHistory(path: string, now: number, log: Log): Promise<Omi
         SELECT make_timestamp((${h1From}::BIGINT + b * ${hourMs}) * 1000), ${owner}, slot,
                ${keysSql(`${h1From}::BIGINT + b * ${hourMs} + ${hourMs - pollMs}`, origin)}, ${cpuSql(360, 'b')}, ${netInSql(360, 'b')}, ${netOutSql(360, 'b')}
         FROM (SELECT i // ${slotCount} AS b, i % ${slotCount} AS slot FROM range(${buckets * slotCount}) g(i))`);
+      // Their 16-slot group sums (migration 005), as the rollups write them next to each tier.
+      if (await hasTable(c, 'slot_groups_1h')) {
+        for (const t of ['5m', '1h']) {
+          await c.run(`INSERT INTO slot_groups_${t} SELECT ts, slot // 16 AS grp, sum(keys), sum(cpu_usec), sum(net_in), sum(net_out)
+            FROM slot_stats_${t} GROUP BY ts, grp ORDER BY ts, grp`);
+        }
+      }
       await c.run(`INSERT OR REPLACE INTO rollup_state VALUES
         ('${mark5m}', make_timestamp(${m5}::BIGINT * 1000)), ('${mark1h}', make_timestamp(${h1}::BIGINT * 1000))`);
     }
@@ -273,12 +280,15 @@ export interface StorageResult {
   fileGrowthBytes: number;
   rawBytesPerRowByGrowth: number;
   maintainSeconds: number;
-  tiers: { raw: TierSize & { copies: number }; fiveMinute: TierSize & { copies: number }; hour: TierSize & { copies: number } };
+  tiers: Record<'raw' | 'fiveMinute' | 'hour' | 'fiveMinuteGroups' | 'hourGroups', TierSize & { copies: number }>;
   fileMbAfterMaintain: number;
   /** Rows and MB a busy 3-primary cluster keeps: after one day, and at the 7-day default retention (steady state). */
-  oneDay: { rows: { raw: number; fiveMinute: number; hour: number }; mb: number };
-  sevenDays: { rows: { raw: number; fiveMinute: number; hour: number }; mb: number };
+  oneDay: { rows: TierRows; mb: number };
+  sevenDays: { rows: TierRows; mb: number };
 }
+
+/** Rows a busy cluster keeps per table: the slot tiers and their 16-slot group sums (migration 005). */
+type TierRows = { raw: number; fiveMinute: number; hour: number; fiveMinuteGroups: number; hourGroups: number };
 
 /** mulberry32: deterministic, fast. */
 function prng(seed: number): () => number {
@@ -320,7 +330,7 @@ async function tierBytesPerRow(c: DuckDBConnection, dir: string, table: string, 
   const empty = await copy(`${table}-empty`, `SELECT * FROM ${table} LIMIT 0`);
   const full = await copy(
     `${table}-copy`,
-    `SELECT ts + to_milliseconds(k * ${spanMs}) AS ts, node_id, slot, keys, cpu_usec, net_in, net_out
+    `SELECT * EXCLUDE (r, k) REPLACE (ts + to_milliseconds(k * ${spanMs}) AS ts)
      FROM (SELECT *, rowid AS r FROM ${table}), range(${copies}) x(k) ORDER BY k, r`,
   );
   return { rows, bytesPerRow: (full - empty) / (rows * copies), copies };
@@ -403,9 +413,16 @@ export async function runSlotStorage(opts: StorageOptions): Promise<StorageResul
     const c = await db.connect();
     let tiers: StorageResult['tiers'];
     try {
-      const tables = (await hasTable(c, 'slot_stats_5m')) && (await hasTable(c, 'slot_stats_1h'));
-      if (!tables) throw new Error('no slot_stats_5m / slot_stats_1h tables: the rollup tiers are not in this schema');
-      tiers = { raw: await tierBytesPerRow(c, dir, 'slot_stats', pollMs), fiveMinute: await tierBytesPerRow(c, dir, 'slot_stats_5m', fiveMinutesMs), hour: await tierBytesPerRow(c, dir, 'slot_stats_1h', hourMs) };
+      for (const t of ['slot_stats_5m', 'slot_stats_1h', 'slot_groups_5m', 'slot_groups_1h']) {
+        if (!(await hasTable(c, t))) throw new Error(`no ${t} table: the rollup tiers are not in this schema`);
+      }
+      tiers = {
+        raw: await tierBytesPerRow(c, dir, 'slot_stats', pollMs),
+        fiveMinute: await tierBytesPerRow(c, dir, 'slot_stats_5m', fiveMinutesMs),
+        hour: await tierBytesPerRow(c, dir, 'slot_stats_1h', hourMs),
+        fiveMinuteGroups: await tierBytesPerRow(c, dir, 'slot_groups_5m', fiveMinutesMs),
+        hourGroups: await tierBytesPerRow(c, dir, 'slot_groups_1h', hourMs),
+      };
     } finally {
       c.closeSync();
       db.closeSync();
@@ -415,18 +432,21 @@ export async function runSlotStorage(opts: StorageOptions): Promise<StorageResul
     log(`    slot_stats     ${fmt(tiers.raw.rows).padStart(10)} rows  ${tiers.raw.bytesPerRow.toFixed(2).padStart(6)} bytes/row (measured over ${tiers.raw.copies} cop${tiers.raw.copies === 1 ? 'y' : 'ies'})`);
     log(`    slot_stats_5m  ${fmt(tiers.fiveMinute.rows).padStart(10)} rows  ${tiers.fiveMinute.bytesPerRow.toFixed(2).padStart(6)} bytes/row (measured over ${tiers.fiveMinute.copies} cop${tiers.fiveMinute.copies === 1 ? 'y' : 'ies'})`);
     log(`    slot_stats_1h  ${fmt(tiers.hour.rows).padStart(10)} rows  ${tiers.hour.bytesPerRow.toFixed(2).padStart(6)} bytes/row (measured over ${tiers.hour.copies} cop${tiers.hour.copies === 1 ? 'y' : 'ies'})`);
+    log(`    slot_groups_5m ${fmt(tiers.fiveMinuteGroups.rows).padStart(10)} rows  ${tiers.fiveMinuteGroups.bytesPerRow.toFixed(2).padStart(6)} bytes/row (measured over ${tiers.fiveMinuteGroups.copies} copies)`);
+    log(`    slot_groups_1h ${fmt(tiers.hourGroups.rows).padStart(10)} rows  ${tiers.hourGroups.bytesPerRow.toFixed(2).padStart(6)} bytes/row (measured over ${tiers.hourGroups.copies} copies)`);
 
     const perHour = slotCount * (hourMs / pollMs);
     // Raw rows at what they take in the store (appended poll by poll, as live), the rollups as measured above.
     const rawBytes = Math.max(growth / rawRows, tiers.raw.bytesPerRow);
-    const size = (r: { raw: number; fiveMinute: number; hour: number }) =>
-      mb(r.raw * rawBytes + r.fiveMinute * tiers.fiveMinute.bytesPerRow + r.hour * tiers.hour.bytesPerRow);
-    const day = { raw: perHour * (tierRetention.rawMs / hourMs), fiveMinute: slotCount * 12 * 24, hour: slotCount * 24 };
-    const week = { raw: day.raw, fiveMinute: slotCount * 12 * (tierRetention.fiveMinuteMs / hourMs), hour: slotCount * (tierRetention.hourMs / hourMs) };
+    const groupsMb = (r: TierRows) => mb(r.fiveMinuteGroups * tiers.fiveMinuteGroups.bytesPerRow + r.hourGroups * tiers.hourGroups.bytesPerRow);
+    const size = (r: TierRows) => mb(r.raw * rawBytes + r.fiveMinute * tiers.fiveMinute.bytesPerRow + r.hour * tiers.hour.bytesPerRow) + groupsMb(r);
+    const withGroups = (r: Omit<TierRows, 'fiveMinuteGroups' | 'hourGroups'>): TierRows => ({ ...r, fiveMinuteGroups: r.fiveMinute / 16, hourGroups: r.hour / 16 });
+    const day = withGroups({ raw: perHour * (tierRetention.rawMs / hourMs), fiveMinute: slotCount * 12 * 24, hour: slotCount * 24 });
+    const week = withGroups({ raw: day.raw, fiveMinute: slotCount * 12 * (tierRetention.fiveMinuteMs / hourMs), hour: slotCount * (tierRetention.hourMs / hourMs) });
     const oneDay = { rows: day, mb: size(day) };
     const sevenDays = { rows: week, mb: size(week) };
     const line = (label: string, r: typeof day, total: number) =>
-      log(`  ${label}: raw ${fmt(r.raw)} + 5m ${fmt(r.fiveMinute)} + 1h ${fmt(r.hour)} rows = ${total.toFixed(1)} MB (raw ${mb(r.raw * rawBytes).toFixed(1)}, 5m ${mb(r.fiveMinute * tiers.fiveMinute.bytesPerRow).toFixed(1)}, 1h ${mb(r.hour * tiers.hour.bytesPerRow).toFixed(1)})`);
+      log(`  ${label}: raw ${fmt(r.raw)} + 5m ${fmt(r.fiveMinute)} + 1h ${fmt(r.hour)} + groups ${fmt(r.fiveMinuteGroups + r.hourGroups)} rows = ${total.toFixed(1)} MB (raw ${mb(r.raw * rawBytes).toFixed(1)}, 5m ${mb(r.fiveMinute * tiers.fiveMinute.bytesPerRow).toFixed(1)}, 1h ${mb(r.hour * tiers.hour.bytesPerRow).toFixed(1)}, groups ${groupsMb(r).toFixed(1)})`);
     log(`busy 3-primary cluster (every slot every 10 s), rows x bytes/row per tier (raw ${rawBytes.toFixed(2)}: the larger of file growth and copy); raw kept ${tierRetention.rawMs / minuteMs} min, 5m ${tierRetention.fiveMinuteMs / hourMs} h, 1h the retention:`);
     line('after one day      ', day, oneDay.mb);
     line('steady state, 7 d  ', week, sevenDays.mb);

@@ -1,0 +1,3 @@
+-- Drops hot-key rows and runs before $before (a whole hour).
+DELETE FROM hotkeys
+WHERE ts < $before;
