@@ -13,6 +13,7 @@ import type { Logger } from './log.ts';
 import { LatestValues } from './metrics/latestValues.ts';
 import { LatestSamples } from './metrics/latestSamples.ts';
 import { fanOut, LiveHub } from './metrics/liveHub.ts';
+import { HotkeyRunner } from './hotkeys/runner.ts';
 import { openStore } from './store/store.ts';
 import { queriesFromMap } from './store/queries.ts';
 import type { NodeRecord, Store } from './store/types.ts';
@@ -71,6 +72,13 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       ...overrides,
     },
   });
+  const hotkeys = new HotkeyRunner({
+    nodes: () => monitor.nodes(),
+    openNode: (address) => monitor.openNode(address),
+    save: (run) => store.saveHotkeyRun(run),
+    now: Date.now,
+    log: (msg) => log.warn(msg),
+  });
   // Not bound to loopback means anyone on the network can connect: require a token then.
   const token = cfg.token ?? (isLoopback(cfg.host) ? undefined : randomBytes(18).toString('base64url'));
   let server: ReturnType<typeof Bun.serve>;
@@ -78,6 +86,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
     const app = createApp({
       store,
       monitor,
+      hotkeys,
       latest,
       latestSamples,
       live,
@@ -129,6 +138,8 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       clearInterval(recorder);
       clearInterval(collector);
       await started.catch(() => {});
+      // A running hot-key sample is cut short (and saved as cancelled) before the nodes and the store go away.
+      await hotkeys.cancel();
       await monitor.stop();
       recordNodes();
       server.stop(true);

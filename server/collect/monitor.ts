@@ -111,6 +111,13 @@ export class Monitor {
     );
   }
 
+  /** A connection of its own to a watched node (its credentials and TLS), for work that must not hold up the pollers. */
+  async openNode(address: string): Promise<NodeConnection> {
+    const w = this.watchers.get(address);
+    if (!w) throw new Error(`${address} is not a watched node`);
+    return openConnection(w.target, this.deps.settings);
+  }
+
   nodes(): NodeSnapshot[] {
     return [...this.watchers.values()].map((w) => w.snapshot()).sort((a, b) => a.address.localeCompare(b.address));
   }

@@ -16,10 +16,11 @@ import { eventMessage } from './eventText.ts';
 import { parseEnum, parseLimit, parseSelector, parseStep, parseTime } from './params.ts';
 import { renderPrometheus } from './prometheusText.ts';
 import { securityMiddleware } from './security.ts';
+import { registerHotkeyRoutes, type HotkeyRouteDeps } from './hotkeyRoutes.ts';
 import { registerSlotRoutes } from './slotRoutes.ts';
 
 export interface AppDeps {
-  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats' | 'slotHeatmap' | 'slotHot' | 'slotBalance' | 'slotSeries'>;
+  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats' | 'slotHeatmap' | 'slotHot' | 'slotBalance' | 'slotSeries' | 'hotkeyRuns' | 'hotkeyRun' | 'hotkeyHistory'>;
   monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[]; topology(): Topology; enableSlotStatsCounters(): Promise<{ address: string; error?: string }[]> };
   latest: LatestValues;
   /** Newest stored sample per series (rates for counters), for /api/latest. */
@@ -30,6 +31,8 @@ export interface AppDeps {
   startedAt: number;
   log: Logger;
   now?: () => number;
+  /** Hot-key detection; absent where a test does not need it. */
+  hotkeys?: HotkeyRouteDeps['runner'];
   /** Serves UI files; absent in --headless mode. */
   ui?: (path: string) => Response | undefined;
   /** How often the live stream sends a keep-alive comment. */
@@ -175,6 +178,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   registerSlotRoutes(app, { store: deps.store, monitor: deps.monitor, readOnly: deps.server.readOnly, slotStatsIntervalMs: deps.server.slotStatsIntervalMs ?? 10_000, now });
+  if (deps.hotkeys) registerHotkeyRoutes(app, { store: deps.store, runner: deps.hotkeys, nodes: () => deps.monitor.nodes(), now });
 
   app.post('/api/sql', async (c) => {
     let body: unknown;

@@ -163,6 +163,9 @@ async function serve(path: string): Promise<BenchServer> {
     slotHot: store.slotHot.bind(store),
     slotBalance: store.slotBalance.bind(store),
     slotSeries: store.slotSeries.bind(store),
+    hotkeyRuns: store.hotkeyRuns.bind(store),
+    hotkeyRun: store.hotkeyRun.bind(store),
+    hotkeyHistory: store.hotkeyHistory.bind(store),
   };
   const ui = uiFromFiles(await pageFiles());
   let server: ReturnType<typeof Bun.serve> | undefined;

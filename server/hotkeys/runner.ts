@@ -1,0 +1,196 @@
+// Runs hot-key detection on demand: picks the best method the watched servers support, runs one run at a time,
+// keeps its progress for the API, and saves the result (keys, method, what it cost) in the store.
+import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
+import { describeError, type NodeConnection } from '../valkey/connection.ts';
+import { commandKeys } from '../valkey/commandKeys.ts';
+import { keySlot } from '../valkey/keySlot.ts';
+import { defaultMonitorSample, sampleWithMonitor } from './monitorSample.ts';
+import type { HotkeyMethod, HotkeyRow, HotkeyRun, HotkeyRunStatus } from './types.ts';
+
+export interface HotkeyRunnerDeps {
+  nodes(): NodeSnapshot[];
+  openNode(address: string): Promise<NodeConnection>;
+  save(run: HotkeyRun): Promise<number>;
+  now(): number;
+  log?: (msg: string) => void;
+}
+
+export interface HotkeyRunRequest {
+  /** 'auto' picks the best method the servers support (see chooseMethod). */
+  method: HotkeyMethod | 'auto';
+  durationS: number;
+  /** Keys kept per node and metric. */
+  top: number;
+  trigger: 'manual' | 'schedule';
+}
+
+export interface HotkeyRunProgress {
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  method: HotkeyMethod;
+  started: number;
+  durationS: number;
+  nodes: string[];
+  /** The stored run's id once saved. */
+  id?: number;
+  error?: string;
+}
+
+export class HotkeyRunError extends Error {
+  constructor(readonly code: 'busy' | 'no_nodes' | 'unsupported', message: string) {
+    super(message);
+  }
+}
+
+/** Methods the runner can run today, best first. */
+const implemented: HotkeyMethod[] = ['monitor'];
+
+/** What each watched primary (or standalone) supports, and the method 'auto' would use. */
+export function chooseMethod(nodes: NodeSnapshot[]): { method: HotkeyMethod; why: string; available: HotkeyMethod[] } {
+  const targets = nodes.filter((n) => n.state === 'up' && n.role !== 'replica');
+  const available = implemented.filter((m) => m !== 'monitor' || targets.every((n) => n.capabilities === undefined || n.capabilities.includes('monitor')));
+  const method = available[0] ?? 'monitor';
+  const why = method === 'monitor' ? 'MONITOR sampling: duty-cycled (on 10% of the time), counting every key of every command' : method;
+  return { method, why, available };
+}
+
+export class HotkeyRunner {
+  private running: { progress: HotkeyRunProgress; abort: AbortController; done: Promise<void> } | undefined;
+  private last: HotkeyRunProgress | undefined;
+
+  constructor(private readonly deps: HotkeyRunnerDeps) {}
+
+  status(): HotkeyRunProgress | undefined {
+    return this.running?.progress ?? this.last;
+  }
+
+  /** Starts a run in the background; throws HotkeyRunError when one is running or nothing can be sampled. */
+  start(req: HotkeyRunRequest): HotkeyRunProgress {
+    if (this.running) throw new HotkeyRunError('busy', `a ${this.running.progress.method} run is already in progress`);
+    const nodes = this.deps.nodes().filter((n) => n.state === 'up' && n.role !== 'replica');
+    if (nodes.length === 0) throw new HotkeyRunError('no_nodes', 'no reachable primary or standalone node to look at');
+    const choice = chooseMethod(nodes);
+    const method = req.method === 'auto' ? choice.method : req.method;
+    if (!implemented.includes(method)) throw new HotkeyRunError('unsupported', `method ${method} is not available here (available: ${choice.available.join(', ') || 'none'})`);
+    const progress: HotkeyRunProgress = { state: 'running', method, started: this.deps.now(), durationS: req.durationS, nodes: nodes.map((n) => n.address) };
+    const abort = new AbortController();
+    const done = this.run(req, method, nodes, progress, abort.signal).finally(() => {
+      this.last = progress;
+      this.running = undefined;
+    });
+    this.running = { progress, abort, done };
+    return progress;
+  }
+
+  /** Stops the running run (what it found so far is saved, as cancelled). */
+  async cancel(): Promise<HotkeyRunProgress | undefined> {
+    const r = this.running;
+    if (!r) return this.last;
+    r.abort.abort();
+    await r.done;
+    return this.last;
+  }
+
+  /** Waits for the running run, if any (tests, shutdown). */
+  async settle(): Promise<void> {
+    await this.running?.done;
+  }
+
+  private async run(req: HotkeyRunRequest, method: HotkeyMethod, nodes: NodeSnapshot[], progress: HotkeyRunProgress, signal: AbortSignal): Promise<void> {
+    const rows: HotkeyRow[] = [];
+    const errors: Record<string, string> = {};
+    const perNode: Record<string, unknown> = {};
+    await Promise.all(
+      nodes.map(async (n) => {
+        try {
+          const r = await this.monitorNode(n.address, Boolean(n.clusterNodeId), req, signal);
+          rows.push(...r.rows);
+          perNode[n.address] = r.cost;
+        } catch (e) {
+          errors[n.address] = describeError(e);
+        }
+      }),
+    );
+    const failed = Object.keys(errors).length;
+    const status: HotkeyRunStatus = signal.aborted ? 'cancelled' : failed === 0 ? 'ok' : failed === nodes.length ? 'failed' : 'partial';
+    const run: HotkeyRun = {
+      started: progress.started,
+      finished: this.deps.now(),
+      method,
+      status,
+      trigger: req.trigger,
+      detail: { durationS: req.durationS, top: req.top, nodes: perNode, ...(failed ? { errors } : {}) },
+      rows,
+    };
+    try {
+      progress.id = await this.deps.save(run);
+      progress.state = status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'done';
+      if (failed) progress.error = Object.entries(errors).map(([a, e]) => `${a}: ${e}`).join('; ');
+    } catch (e) {
+      progress.state = 'failed';
+      progress.error = `could not save the run: ${describeError(e)}`;
+      this.deps.log?.(`hotkeys: ${progress.error}`);
+    }
+  }
+
+  /** The MONITOR sample of one node: its keys by estimated accesses over the whole run, shares of what was sampled. */
+  private async monitorNode(address: string, clustered: boolean, req: HotkeyRunRequest, signal: AbortSignal): Promise<{ rows: HotkeyRow[]; cost: Record<string, unknown> }> {
+    const admin = await this.deps.openNode(address);
+    let keys;
+    try {
+      keys = commandKeys(await admin.call('COMMAND'));
+    } finally {
+      admin.disconnect();
+    }
+    const r = await sampleWithMonitor(() => this.deps.openNode(address), keys, { ...defaultMonitorSample, durationMs: req.durationS * 1000, signal });
+    if (r.windows > 0 && r.onMs === 0 && r.errors.length > 0) throw new Error(r.errors[0]);
+    // Counts seen while MONITOR was on, scaled to the whole run: the sample saw onMs of wallMs.
+    const scale = r.onMs > 0 ? r.wallMs / r.onMs : 0;
+    const rows = r.top.slice(0, req.top).map((k, i): HotkeyRow => ({
+      node: address,
+      key: k.key,
+      metric: 'ops',
+      value: k.count * scale,
+      error: k.error * scale,
+      share: r.keyAccesses > 0 ? k.count / r.keyAccesses : null,
+      memoryBytes: null,
+      slot: null,
+      type: null,
+      ttlMs: null,
+      rank: i + 1,
+    }));
+    const keysRead = signal.aborted ? 0 : await this.describeKeys(address, rows, clustered);
+    const cost = { commandsSeen: r.commands, keyAccesses: r.keyAccesses, monitorOnMs: Math.round(r.onMs), wallMs: Math.round(r.wallMs), windows: r.windows, lagged: r.lagged, keysRead, errors: r.errors };
+    return { rows, cost };
+  }
+
+  /**
+   * Type, TTL and memory of the keys found (three cheap commands per key, pipelined, on a connection of their own),
+   * and their slot in a cluster. A key that is gone meanwhile keeps nulls. Returns how many keys it read.
+   */
+  private async describeKeys(address: string, rows: HotkeyRow[], clustered: boolean): Promise<number> {
+    for (const row of rows) if (clustered) row.slot = keySlot(row.key);
+    const unique = [...new Map(rows.map((r) => [Buffer.from(r.key).toString('latin1'), r.key])).values()];
+    if (unique.length === 0) return 0;
+    const conn = await this.deps.openNode(address);
+    try {
+      const p = conn.pipeline();
+      for (const key of unique) {
+        const k = Buffer.from(key);
+        p.call('TYPE', k);
+        p.call('PTTL', k);
+        p.call('MEMORY', 'USAGE', k);
+      }
+      const replies = (await p.exec()) ?? [];
+      const byKey = new Map<string, { type: string | null; ttlMs: number | null; memoryBytes: number | null }>();
+      unique.forEach((key, i) => {
+        const [type, ttl, mem] = [replies[3 * i], replies[3 * i + 1], replies[3 * i + 2]].map((r) => (r && !r[0] ? r[1] : null));
+        const t = type === null || type === 'none' ? null : String(type);
+        byKey.set(Buffer.from(key).toString('latin1'), { type: t, ttlMs: typeof ttl === 'number' && ttl >= 0 ? ttl : null, memoryBytes: typeof mem === 'number' ? mem : null });
+      });
+      for (const row of rows) Object.assign(row, byKey.get(Buffer.from(row.key).toString('latin1')));
+      return unique.length;
+    } finally {
+      conn.disconnect();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// /api/hotkeys/*: what detection would use here, starting and cancelling a run, stored runs with their keys, a key's history.
+import type { Hono } from 'hono';
+import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
+import { chooseMethod, HotkeyRunError, type HotkeyRunner } from '../hotkeys/runner.ts';
+import { hotkeyMethods, type HotkeyMethod } from '../hotkeys/types.ts';
+import type { Store } from '../store/types.ts';
+import { ApiError, badParam } from './errors.ts';
+import { parseEnum, parseLimit, parseTime } from './params.ts';
+
+export interface HotkeyRouteDeps {
+  store: Pick<Store, 'hotkeyRuns' | 'hotkeyRun' | 'hotkeyHistory'>;
+  runner: Pick<HotkeyRunner, 'start' | 'cancel' | 'status'>;
+  nodes(): NodeSnapshot[];
+  now: () => number;
+}
+
+/** Keys longer than this are shown cut (the hex form is always whole, so the key can be looked up). */
+const shownKeyBytes = 256;
+const maxDurationS = 300;
+
+/** A key as JSON: its text when it is valid UTF-8 (cut to shownKeyBytes), always its exact bytes as hex. */
+export function keyJson(key: Uint8Array): { text: string; hex: string; bytes: number; binary: boolean; truncated: boolean } {
+  const buf = Buffer.from(key);
+  const shown = buf.subarray(0, shownKeyBytes);
+  let text: string;
+  let binary = false;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    if (buf.length > shownKeyBytes) text = text.slice(0, shownKeyBytes);
+  } catch {
+    binary = true;
+    // Printable ASCII as is, every other byte as \xHH: readable and unambiguous.
+    text = Array.from(shown, (b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+  }
+  return { text, hex: buf.toString('hex'), bytes: buf.length, binary, truncated: buf.length > shownKeyBytes };
+}
+
+function parseDuration(text: string | undefined | unknown): number {
+  if (text === undefined) return 30;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 1 || n > maxDurationS) throw badParam('durationS', `must be 1..${maxDurationS} seconds`);
+  return Math.round(n);
+}
+
+export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
+  app.get('/api/hotkeys/status', (c) => {
+    const choice = chooseMethod(deps.nodes());
+    return c.json({
+      auto: choice.method,
+      why: choice.why,
+      available: choice.available,
+      // What the user must know before starting: MONITOR slows the server while it is on.
+      cost:
+        choice.method === 'monitor'
+          ? 'MONITOR makes the server copy every command to Skyscope while it is on: it is switched on 10% of the time (250 ms every 2.5 s) and never left running; expect a few % less throughput during the run, nothing after.'
+          : undefined,
+      run: deps.runner.status() ?? null,
+    });
+  });
+
+  app.post('/api/hotkeys/runs', async (c) => {
+    let body: Record<string, unknown> = {};
+    const text = await c.req.text();
+    if (text.trim() !== '') {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        body = parsed as Record<string, unknown>;
+      } catch {
+        throw badParam('body', 'must be a JSON object like {"method": "auto", "durationS": 30}');
+      }
+    }
+    const method = body['method'] === undefined ? 'auto' : String(body['method']);
+    if (method !== 'auto' && !hotkeyMethods.includes(method as HotkeyMethod)) throw badParam('method', `must be auto or one of ${hotkeyMethods.join(', ')}`);
+    const durationS = parseDuration(body['durationS']);
+    const top = parseLimit('top', body['top'] === undefined ? undefined : String(body['top']), 100, 1000);
+    try {
+      const progress = deps.runner.start({ method: method as HotkeyMethod | 'auto', durationS, top, trigger: 'manual' });
+      return c.json(progress, 202);
+    } catch (e) {
+      if (e instanceof HotkeyRunError) throw new ApiError(e.code === 'busy' ? 409 : e.code === 'no_nodes' ? 409 : 400, e.code, e.message);
+      throw e;
+    }
+  });
+
+  app.delete('/api/hotkeys/runs/current', async (c) => c.json((await deps.runner.cancel()) ?? null));
+
+  app.get('/api/hotkeys/runs', async (c) => {
+    const q = c.req.query();
+    const t = deps.now();
+    const to = parseTime('to', q['to'], t, t);
+    const from = parseTime('from', q['from'], to - 7 * 86_400_000, t);
+    if (from >= to) throw badParam('from', 'must be before to');
+    const runs = await deps.store.hotkeyRuns({ from, to: to + 1, limit: parseLimit('limit', q['limit'], 50, 1000) });
+    return c.json({ runs: runs.map((r) => ({ ...r, started: r.started / 1000, finished: r.finished / 1000 })) });
+  });
+
+  app.get('/api/hotkeys/runs/:id', async (c) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || id < 1) throw badParam('id', 'must be a run id (a positive whole number)');
+    const metric = parseEnum('metric', c.req.query('metric'), ['cpu', 'net', 'ops', 'lfu'] as const, undefined);
+    const run = await deps.store.hotkeyRun(id);
+    if (!run) throw new ApiError(404, 'not_found', `no hot-key run ${id}`);
+    const rows = run.rows.filter((r) => !metric || r.metric === metric);
+    return c.json({ ...run, started: run.started / 1000, finished: run.finished / 1000, rows: rows.map((r) => ({ ...r, key: keyJson(r.key) })) });
+  });
+
+  app.get('/api/hotkeys/history', async (c) => {
+    const q = c.req.query();
+    const hex = q['key'] ?? '';
+    if (hex === '' || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw badParam('key', 'must be the key as hex (the "hex" field of a run row)');
+    const t = deps.now();
+    const to = parseTime('to', q['to'], t, t);
+    const from = parseTime('from', q['from'], to - 7 * 86_400_000, t);
+    if (from >= to) throw badParam('from', 'must be before to');
+    const points = await deps.store.hotkeyHistory({ key: Buffer.from(hex, 'hex'), from, to: to + 1 });
+    return c.json({ key: keyJson(Buffer.from(hex, 'hex')), points: points.map((p) => ({ ...p, ts: p.ts / 1000 })) });
+  });
+}
