@@ -21,10 +21,10 @@ CREATE TABLE hotkeys (
     ts           TIMESTAMP NOT NULL,
     node_id      USMALLINT NOT NULL,
     key          BLOB NOT NULL,
-    -- cpu | net | ops | lfu
+    -- cpu | net | ops | qps | lfu
     metric       VARCHAR NOT NULL,
     value        DOUBLE NOT NULL,
-    -- usec | bytes | ops | lfu
+    -- usec | bytes | ops | ops/s | lfu
     unit         VARCHAR NOT NULL,
     -- value - error is a guaranteed lower bound (sketches); NULL when the value is exact
     error        DOUBLE,

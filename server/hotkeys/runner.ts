@@ -5,6 +5,7 @@ import { describeError, type NodeConnection } from '../valkey/connection.ts';
 import { commandKeys } from '../valkey/commandKeys.ts';
 import { keySlot } from '../valkey/keySlot.ts';
 import { defaultMonitorSample, sampleWithMonitor } from './monitorSample.ts';
+import { runServerHotkeys } from './redisHotkeys.ts';
 import type { HotkeyMethod, HotkeyRow, HotkeyRun, HotkeyRunStatus } from './types.ts';
 
 export interface HotkeyRunnerDeps {
@@ -41,16 +42,24 @@ export class HotkeyRunError extends Error {
   }
 }
 
-/** Methods the runner can run today, best first. */
-const implemented: HotkeyMethod[] = ['monitor'];
+const reasons: Partial<Record<HotkeyMethod, string>> = {
+  redis_hotkeys: 'Redis HOTKEYS: the server itself tracks CPU time and network bytes per key (exact totals, every command)',
+  valkey_hotkeys: "Valkey HOTKEYS: the server's own access counts per key and window (read, never reconfigured)",
+  monitor: 'MONITOR sampling: duty-cycled (on 10% of the time), counting every key of every command',
+};
 
-/** What each watched primary (or standalone) supports, and the method 'auto' would use. */
+/** What the watched primaries (or standalone servers) all support, best first, and the method 'auto' would use. */
 export function chooseMethod(nodes: NodeSnapshot[]): { method: HotkeyMethod; why: string; available: HotkeyMethod[] } {
   const targets = nodes.filter((n) => n.state === 'up' && n.role !== 'replica');
-  const available = implemented.filter((m) => m !== 'monitor' || targets.every((n) => n.capabilities === undefined || n.capabilities.includes('monitor')));
+  const all = (test: (n: NodeSnapshot) => boolean) => targets.length > 0 && targets.every(test);
+  const hasHotkeys = (n: NodeSnapshot) => n.capabilities?.includes('hotkeys') === true;
+  const available: HotkeyMethod[] = [];
+  // The two HOTKEYS commands share a name and nothing else: the flavor decides which one a node has.
+  if (all((n) => n.flavor === 'redis' && hasHotkeys(n))) available.push('redis_hotkeys');
+  if (all((n) => n.flavor === 'valkey' && hasHotkeys(n))) available.push('valkey_hotkeys');
+  if (targets.every((n) => n.capabilities === undefined || n.capabilities.includes('monitor'))) available.push('monitor');
   const method = available[0] ?? 'monitor';
-  const why = method === 'monitor' ? 'MONITOR sampling: duty-cycled (on 10% of the time), counting every key of every command' : method;
-  return { method, why, available };
+  return { method, why: reasons[method] ?? method, available };
 }
 
 export class HotkeyRunner {
@@ -70,7 +79,7 @@ export class HotkeyRunner {
     if (nodes.length === 0) throw new HotkeyRunError('no_nodes', 'no reachable primary or standalone node to look at');
     const choice = chooseMethod(nodes);
     const method = req.method === 'auto' ? choice.method : req.method;
-    if (!implemented.includes(method)) throw new HotkeyRunError('unsupported', `method ${method} is not available here (available: ${choice.available.join(', ') || 'none'})`);
+    if (!choice.available.includes(method)) throw new HotkeyRunError('unsupported', `method ${method} is not available here (available: ${choice.available.join(', ') || 'none'})`);
     const progress: HotkeyRunProgress = { state: 'running', method, started: this.deps.now(), durationS: req.durationS, nodes: nodes.map((n) => n.address) };
     const abort = new AbortController();
     const done = this.run(req, method, nodes, progress, abort.signal).finally(() => {
@@ -99,17 +108,21 @@ export class HotkeyRunner {
     const rows: HotkeyRow[] = [];
     const errors: Record<string, string> = {};
     const perNode: Record<string, unknown> = {};
-    await Promise.all(
-      nodes.map(async (n) => {
-        try {
-          const r = await this.monitorNode(n.address, Boolean(n.clusterNodeId), req, signal);
-          rows.push(...r.rows);
-          perNode[n.address] = r.cost;
-        } catch (e) {
-          errors[n.address] = describeError(e);
-        }
-      }),
-    );
+    if (method === 'redis_hotkeys' || method === 'valkey_hotkeys') {
+      await this.serverHotkeys(nodes, req, signal, rows, perNode, errors);
+    } else {
+      await Promise.all(
+        nodes.map(async (n) => {
+          try {
+            const r = await this.monitorNode(n.address, Boolean(n.clusterNodeId), req, signal);
+            rows.push(...r.rows);
+            perNode[n.address] = r.cost;
+          } catch (e) {
+            errors[n.address] = describeError(e);
+          }
+        }),
+      );
+    }
     const failed = Object.keys(errors).length;
     const status: HotkeyRunStatus = signal.aborted ? 'cancelled' : failed === 0 ? 'ok' : failed === nodes.length ? 'failed' : 'partial';
     const run: HotkeyRun = {
@@ -129,6 +142,49 @@ export class HotkeyRunner {
       progress.state = 'failed';
       progress.error = `could not save the run: ${describeError(e)}`;
       this.deps.log?.(`hotkeys: ${progress.error}`);
+    }
+  }
+
+  /**
+   * A HOTKEYS session on every node at once (Redis: started, waited for, stopped and reset by the driver; Valkey:
+   * the server's last window read). Redis keeps at most 64 keys per node and metric.
+   */
+  private async serverHotkeys(nodes: NodeSnapshot[], req: HotkeyRunRequest, signal: AbortSignal, rows: HotkeyRow[], perNode: Record<string, unknown>, errors: Record<string, string>): Promise<void> {
+    const conns: { node: NodeSnapshot; conn: NodeConnection }[] = [];
+    try {
+      for (const node of nodes) {
+        try {
+          conns.push({ node, conn: await this.deps.openNode(node.address) });
+        } catch (e) {
+          errors[node.address] = describeError(e);
+        }
+      }
+      const run = await runServerHotkeys(
+        conns.map(({ node, conn }) => ({ node: node.address, conn, flavor: node.flavor })),
+        { seconds: req.durationS, count: Math.min(64, req.top), sampleRatio: 1, signal },
+      );
+      const rank = new Map<string, number>();
+      for (const r of run.rows) {
+        const metric = r.metric;
+        const k = `${r.node}/${metric}`;
+        rank.set(k, (rank.get(k) ?? 0) + 1);
+        if (rank.get(k)! > req.top) continue;
+        rows.push({ node: r.node, key: r.key, metric, value: r.value, error: null, share: r.share, memoryBytes: null, slot: null, type: null, ttlMs: null, rank: rank.get(k)! });
+      }
+      for (const n of run.nodes) {
+        if (n.error) errors[n.node] = n.error;
+        perNode[n.node] = { ...n.cost, cleanup: n.cleanup, keysRead: 0 };
+      }
+      if (!signal.aborted) {
+        for (const { node } of conns) {
+          const mine = rows.filter((r) => r.node === node.address);
+          const keysRead = await this.describeKeys(node.address, mine, Boolean(node.clusterNodeId)).catch(() => 0);
+          const cost = perNode[node.address] as Record<string, unknown> | undefined;
+          if (cost) cost['keysRead'] = keysRead;
+        }
+      }
+    } finally {
+      for (const { conn } of conns) conn.disconnect();
     }
   }
 

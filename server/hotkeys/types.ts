@@ -9,10 +9,14 @@
 export type HotkeyMethod = 'redis_hotkeys' | 'valkey_hotkeys' | 'slot_scan' | 'monitor';
 export const hotkeyMethods: readonly HotkeyMethod[] = ['redis_hotkeys', 'valkey_hotkeys', 'slot_scan', 'monitor'];
 
-/** cpu: usec of server time; net: bytes in + out; ops: accesses counted; lfu: the LFU counter (OBJECT FREQ, logarithmic). */
-export type HotkeyMetric = 'cpu' | 'net' | 'ops' | 'lfu';
-export type HotkeyUnit = 'usec' | 'bytes' | 'ops' | 'lfu';
-export const hotkeyUnits: Record<HotkeyMetric, HotkeyUnit> = { cpu: 'usec', net: 'bytes', ops: 'ops', lfu: 'lfu' };
+/**
+ * cpu: usec of server time; net: bytes in + out; ops: accesses counted; qps: accesses per second (Valkey's HOTKEYS);
+ * lfu: the LFU counter (OBJECT FREQ, logarithmic).
+ */
+export type HotkeyMetric = 'cpu' | 'net' | 'ops' | 'qps' | 'lfu';
+export type HotkeyUnit = 'usec' | 'bytes' | 'ops' | 'ops/s' | 'lfu';
+export const hotkeyMetrics: readonly HotkeyMetric[] = ['cpu', 'net', 'ops', 'qps', 'lfu'];
+export const hotkeyUnits: Record<HotkeyMetric, HotkeyUnit> = { cpu: 'usec', net: 'bytes', ops: 'ops', qps: 'ops/s', lfu: 'lfu' };
 
 export type HotkeyRunStatus = 'ok' | 'partial' | 'failed' | 'cancelled';
 

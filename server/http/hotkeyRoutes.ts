@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import { chooseMethod, HotkeyRunError, type HotkeyRunner } from '../hotkeys/runner.ts';
-import { hotkeyMethods, type HotkeyMethod } from '../hotkeys/types.ts';
+import { hotkeyMethods, hotkeyMetrics, type HotkeyMethod } from '../hotkeys/types.ts';
 import type { Store } from '../store/types.ts';
 import { ApiError, badParam } from './errors.ts';
 import { parseEnum, parseLimit, parseTime } from './params.ts';
@@ -35,6 +35,15 @@ export function keyJson(key: Uint8Array): { text: string; hex: string; bytes: nu
   return { text, hex: buf.toString('hex'), bytes: buf.length, binary, truncated: buf.length > shownKeyBytes };
 }
 
+/** What each method costs the server, in words the UI shows before a run starts. */
+const costs: Partial<Record<HotkeyMethod, string>> = {
+  monitor:
+    'MONITOR makes the server copy every command to Skyscope while it is on: it is switched on 10% of the time (250 ms every 2.5 s) and never left running; expect a few % less throughput during the run, nothing after.',
+  redis_hotkeys:
+    'HOTKEYS tracks every command for the run (Redis measured up to 15% less throughput in its worst case); the session is stopped and reset at the end, and the server ends it by itself if Skyscope goes away.',
+  valkey_hotkeys: "Reads the server's own HOTKEYS results: nothing is started or reconfigured.",
+};
+
 function parseDuration(text: string | undefined | unknown): number {
   if (text === undefined) return 30;
   const n = Number(text);
@@ -50,10 +59,7 @@ export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
       why: choice.why,
       available: choice.available,
       // What the user must know before starting: MONITOR slows the server while it is on.
-      cost:
-        choice.method === 'monitor'
-          ? 'MONITOR makes the server copy every command to Skyscope while it is on: it is switched on 10% of the time (250 ms every 2.5 s) and never left running; expect a few % less throughput during the run, nothing after.'
-          : undefined,
+      cost: costs[choice.method],
       run: deps.runner.status() ?? null,
     });
   });
@@ -98,7 +104,7 @@ export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
   app.get('/api/hotkeys/runs/:id', async (c) => {
     const id = Number(c.req.param('id'));
     if (!Number.isInteger(id) || id < 1) throw badParam('id', 'must be a run id (a positive whole number)');
-    const metric = parseEnum('metric', c.req.query('metric'), ['cpu', 'net', 'ops', 'lfu'] as const, undefined);
+    const metric = parseEnum('metric', c.req.query('metric'), hotkeyMetrics, undefined);
     const run = await deps.store.hotkeyRun(id);
     if (!run) throw new ApiError(404, 'not_found', `no hot-key run ${id}`);
     const rows = run.rows.filter((r) => !metric || r.metric === metric);

@@ -1,6 +1,6 @@
 // Hot-key runs in DuckDB: saving a finished run with its keys, listing runs, one run's keys, one key's history.
 import { BLOB, DuckDBBlobValue, INTEGER, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
-import type { HotkeyMetric, HotkeyRow, HotkeyRun, HotkeyRunStatus, HotkeyMethod, HotkeyUnit } from '../hotkeys/types.ts';
+import { hotkeyUnits, type HotkeyMetric, type HotkeyRow, type HotkeyRun, type HotkeyRunStatus, type HotkeyMethod, type HotkeyUnit } from '../hotkeys/types.ts';
 import { tsParam, tsToMs, type NamedQueries } from './db.ts';
 import type { Dictionary } from './dictionary.ts';
 import { StoreQueryError } from './errors.ts';
@@ -48,7 +48,7 @@ export async function saveHotkeyRun(db: NamedQueries, dict: Dictionary, run: Hot
       appender.appendBlob(r.key);
       appender.appendVarchar(r.metric);
       appender.appendDouble(r.value);
-      appender.appendVarchar(unitOf(r.metric));
+      appender.appendVarchar(hotkeyUnits[r.metric]);
       optionalInt(r.error, (n) => appender.appendDouble(n));
       optionalInt(r.share, (n) => appender.appendDouble(n));
       optionalInt(r.memoryBytes, (n) => appender.appendBigInt(BigInt(Math.round(n))));
@@ -64,10 +64,6 @@ export async function saveHotkeyRun(db: NamedQueries, dict: Dictionary, run: Hot
     appender.closeSync();
   }
   return id;
-}
-
-function unitOf(metric: HotkeyMetric): HotkeyUnit {
-  return metric === 'cpu' ? 'usec' : metric === 'net' ? 'bytes' : metric;
 }
 
 export async function listHotkeyRuns(db: NamedQueries, q: { from: number; to: number; limit: number }): Promise<StoredHotkeyRun[]> {

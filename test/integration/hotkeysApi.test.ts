@@ -107,3 +107,49 @@ describe('hot keys API', () => {
     expect(clients).not.toMatch(/cmd=monitor/);
   });
 });
+
+describe('hot keys API on Redis 8.6 (server-side HOTKEYS)', () => {
+  let redis8: ServerHandle;
+  let sky8: TestSkyscope;
+  let c: Redis;
+  beforeAll(async () => {
+    redis8 = await startStandalone('redis8');
+    c = new Redis({ port: redis8.port, host: '127.0.0.1' });
+    await c.rpush('list', ...Array.from({ length: 2000 }, (_, i) => `item${i}`));
+    await c.set('big', 'v'.repeat(20_000));
+    sky8 = await startTestSkyscope([redis8.url]);
+    await waitFor('node up with capabilities', async () => ((await sky8.api('/api/hotkeys/status')).body as any).auto === 'redis_hotkeys');
+  });
+  afterAll(async () => {
+    c?.disconnect();
+    await sky8?.dispose();
+    await redis8?.stop();
+  });
+
+  test('auto picks HOTKEYS; the CPU-hot and the network-hot keys come first, with the session reset after', async () => {
+    const started = await sky8.api('/api/hotkeys/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ durationS: 2, top: 10 }) });
+    expect(started.status).toBe(202);
+    expect(started.body.method).toBe('redis_hotkeys');
+    // While it runs: LPOS scans a 2000-item list (CPU), GET big sends 20 KB each time (network).
+    for (let i = 0; i < 20; i++) {
+      const p = c.pipeline();
+      for (let j = 0; j < 50; j++) p.lpos('list', 'item1999');
+      for (let j = 0; j < 5; j++) p.get('big');
+      await p.exec();
+    }
+    const done = await waitFor('run done', async () => {
+      const s = (await sky8.api('/api/hotkeys/status')).body.run;
+      return s?.state === 'done' ? s : undefined;
+    }, 15_000);
+    const run = await sky8.api(`/api/hotkeys/runs/${done.id}`);
+    expect(run.body).toMatchObject({ method: 'redis_hotkeys', status: 'ok' });
+    const first = (metric: string) => (run.body.rows as any[]).find((r) => r.metric === metric && r.rank === 1);
+    expect(first('cpu')).toMatchObject({ key: { text: 'list' }, type: 'list', error: null });
+    expect(first('net')).toMatchObject({ key: { text: 'big' }, type: 'string' });
+    // Up to 100 GETs of a 20,000-byte value land inside the 2 s session (the load may outlast it): each counts 20 KB out.
+    expect(first('net').value).toBeGreaterThan(20 * 20_000);
+    expect(first('net').value).toBeLessThan(101 * 20_100);
+    expect(first('net').share).toBeGreaterThan(0.5);
+    expect(await c.call('HOTKEYS', 'GET')).toBeNull();
+  });
+});
