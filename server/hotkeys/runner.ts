@@ -159,6 +159,7 @@ export class HotkeyRunner {
           errors[node.address] = describeError(e);
         }
       }
+      if (conns.length === 0) return;
       const run = await runServerHotkeys(
         conns.map(({ node, conn }) => ({ node: node.address, conn, flavor: node.flavor })),
         { seconds: req.durationS, count: Math.min(64, req.top), sampleRatio: 1, signal },
@@ -214,7 +215,8 @@ export class HotkeyRunner {
       ttlMs: null,
       rank: i + 1,
     }));
-    const keysRead = signal.aborted ? 0 : await this.describeKeys(address, rows, clustered);
+    // Details are a bonus: a node that cannot answer them still gives its keys.
+    const keysRead = signal.aborted ? 0 : await this.describeKeys(address, rows, clustered).catch(() => 0);
     const cost = { commandsSeen: r.commands, keyAccesses: r.keyAccesses, monitorOnMs: Math.round(r.onMs), wallMs: Math.round(r.wallMs), windows: r.windows, lagged: r.lagged, keysRead, errors: r.errors };
     return { rows, cost };
   }
