@@ -34,17 +34,17 @@ export interface HotkeysProgress {
   report: RedisHotkeysReport;
 }
 
-export type HotkeyMetric = 'cpu' | 'net' | 'qps';
-export type HotkeyUnit = 'usec' | 'bytes' | 'per_second';
+export type ServerHotkeyMetric = 'cpu' | 'net' | 'qps';
+export type ServerHotkeyUnit = 'usec' | 'bytes' | 'per_second';
 
 /** One ranked key, in the form a store saves. */
-export interface HotkeyRow {
+export interface ServerHotkeyRow {
   node: string;
   key: Buffer;
-  metric: HotkeyMetric;
+  metric: ServerHotkeyMetric;
   /** Over all commands: scaled up from the sampled count when sampled. */
   value: number;
-  unit: HotkeyUnit;
+  unit: ServerHotkeyUnit;
   /** value / the node's exact total for the metric, 0..1. */
   share: number;
   /** value / the sum of those totals over every node that answered, 0..1. */
@@ -86,13 +86,13 @@ export interface HotkeysRun {
   finishedAt: number;
   aborted: boolean;
   /** cpu rows, then net, then qps; each ranked by value, highest first, across nodes. */
-  rows: HotkeyRow[];
+  rows: ServerHotkeyRow[];
   /** Sums of the node totals the shares are computed from (nodes that answered). */
-  totals: Record<HotkeyMetric, number>;
+  totals: Record<ServerHotkeyMetric, number>;
   nodes: HotkeysNodeResult[];
 }
 
-const units: Record<HotkeyMetric, HotkeyUnit> = { cpu: 'usec', net: 'bytes', qps: 'per_second' };
+const units: Record<ServerHotkeyMetric, ServerHotkeyUnit> = { cpu: 'usec', net: 'bytes', qps: 'per_second' };
 
 /** Validates first (nothing is sent for bad options), then runs every node at once; one node failing never fails the run. */
 export async function runServerHotkeys(nodes: HotkeysNode[], opts: HotkeysRunOptions): Promise<HotkeysRun> {
@@ -265,7 +265,7 @@ async function readValkeyWindow(n: HotkeysNode, s: CountingSender): Promise<Hotk
 }
 
 /** The node's exact total per metric: what a key's share is a share of. */
-function nodeTotals(r: HotkeysNodeResult): Partial<Record<HotkeyMetric, number>> {
+function nodeTotals(r: HotkeysNodeResult): Partial<Record<ServerHotkeyMetric, number>> {
   if (r.report) return { cpu: r.report.totals.cpuUs ?? 0, net: r.report.totals.netBytes ?? 0 };
   const v = r.valkey;
   // All accesses per second, scaled back from the window's samples the same way the server scales each key.
@@ -273,11 +273,11 @@ function nodeTotals(r: HotkeysNodeResult): Partial<Record<HotkeyMetric, number>>
   return {};
 }
 
-function rank(results: HotkeysNodeResult[]): { rows: HotkeyRow[]; totals: Record<HotkeyMetric, number> } {
-  const totals: Record<HotkeyMetric, number> = { cpu: 0, net: 0, qps: 0 };
-  for (const r of results) for (const [m, v] of Object.entries(nodeTotals(r))) totals[m as HotkeyMetric] += v;
-  const rows: HotkeyRow[] = [];
-  const add = (r: HotkeysNodeResult, metric: HotkeyMetric, key: Buffer, value: number, sampled: boolean) => {
+function rank(results: HotkeysNodeResult[]): { rows: ServerHotkeyRow[]; totals: Record<ServerHotkeyMetric, number> } {
+  const totals: Record<ServerHotkeyMetric, number> = { cpu: 0, net: 0, qps: 0 };
+  for (const r of results) for (const [m, v] of Object.entries(nodeTotals(r))) totals[m as ServerHotkeyMetric] += v;
+  const rows: ServerHotkeyRow[] = [];
+  const add = (r: HotkeysNodeResult, metric: ServerHotkeyMetric, key: Buffer, value: number, sampled: boolean) => {
     const nodeTotal = nodeTotals(r)[metric] ?? 0;
     rows.push({ node: r.node, key, metric, value, unit: units[metric], share: ratio(value, nodeTotal), clusterShare: ratio(value, totals[metric]), sampled });
   };
@@ -289,7 +289,7 @@ function rank(results: HotkeysNodeResult[]): { rows: HotkeyRow[]; totals: Record
     }
     if (r.valkey) for (const k of r.valkey.keys) add(r, 'qps', k.key, k.qps, r.valkey.samplingPercentage < 100);
   }
-  const order: HotkeyMetric[] = ['cpu', 'net', 'qps'];
+  const order: ServerHotkeyMetric[] = ['cpu', 'net', 'qps'];
   rows.sort((a, b) => order.indexOf(a.metric) - order.indexOf(b.metric) || b.value - a.value);
   return { rows, totals };
 }

@@ -1,6 +1,6 @@
 // Tests the local hash-slot computation against the CRC16 check value and slots a real Valkey 9.1 reported.
 import { describe, expect, test } from 'bun:test';
-import { crc16, keySlot } from './keySlot.ts';
+import { crc16, keySlot, keySlotOfText } from './keySlot.ts';
 
 const b = (s: string) => new TextEncoder().encode(s);
 
@@ -20,6 +20,11 @@ describe('keySlot', () => {
     ['foo{bar}{zap}', 5061],
   ])('%s -> %d', (key, slot) => {
     expect(keySlot(b(key))).toBe(slot);
+    expect(keySlotOfText(key)).toBe(slot);
+  });
+
+  test('text keys with non-ASCII characters hash their UTF-8 bytes', () => {
+    expect(keySlotOfText('ключ{é}x')).toBe(keySlot(b('ключ{é}x')));
   });
 
   test('binary keys', () => {

@@ -25,3 +25,14 @@ export function keySlot(key: Uint8Array): number {
   }
   return crc16(key) & 0x3fff;
 }
+
+/** The slot of a key given as text (its UTF-8 bytes); ASCII keys are hashed without encoding them first. */
+export function keySlotOfText(key: string): number {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0x7f) return keySlot(Buffer.from(key));
+  const open = key.indexOf('{');
+  const close = open >= 0 ? key.indexOf('}', open + 1) : -1;
+  const hashed = close > open + 1 ? key.slice(open + 1, close) : key;
+  let crc = 0;
+  for (let i = 0; i < hashed.length; i++) crc = ((crc << 8) & 0xffff) ^ table[((crc >> 8) ^ hashed.charCodeAt(i)) & 0xff]!;
+  return crc & 0x3fff;
+}

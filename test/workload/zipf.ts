@@ -1,5 +1,6 @@
 // Seeded Zipf GET/SET workload over a large keyspace that records exactly how often each key was touched (ground truth for hot-key detection).
 import { Cluster, type Redis } from 'ioredis';
+import { keySlotOfText } from '../../server/valkey/keySlot.ts';
 
 /** A standalone server or a cluster; every write and read goes through ioredis pipelines. */
 export type Target = Redis | Cluster;
@@ -224,36 +225,8 @@ function decimalDigits(n: number): number {
 
 // ---------- cluster hash slots ----------
 
-const CRC16_TABLE = (() => {
-  const table = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let crc = i << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
-    table[i] = crc & 0xffff;
-  }
-  return table;
-})();
-
 /** The cluster hash slot of a key: CRC16 (XMODEM) of the key, or of its `{hash tag}`, modulo 16384. */
-export function keySlot(key: string): number {
-  // Braces are ASCII, so finding the tag in the string finds it in the UTF-8 bytes too.
-  const open = key.indexOf('{');
-  const close = open >= 0 ? key.indexOf('}', open + 1) : -1;
-  const hashed = close > open + 1 ? key.slice(open + 1, close) : key;
-  let crc = 0;
-  for (let i = 0; i < hashed.length; i++) {
-    const code = hashed.charCodeAt(i);
-    if (code > 0x7f) return crc16Bytes(Buffer.from(hashed));
-    crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ code) & 0xff]!;
-  }
-  return crc & 16383;
-}
-
-function crc16Bytes(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const byte of bytes) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ byte) & 0xff]!;
-  return crc & 16383;
-}
+export const keySlot = keySlotOfText;
 
 // ---------- sending, with bounded concurrency ----------
 
