@@ -113,3 +113,14 @@ test('demo subcommand: own default db, default rate, --no-open, --duration, --op
   expect(loadConfig(['demo'], { SKYSCOPE_PORT: '9000', SKYSCOPE_DB: 'env.duckdb' })).toMatchObject({ port: 9000, db: 'env.duckdb', demo: { portGiven: true } });
   expect(loadConfig(['demo', '--help'], {}).command).toBe('help');
 });
+
+test('hot-key schedule: --hotkeys-every (at least 1m, longer than a run) and --hotkeys-duration (1s..5m)', () => {
+  expect(loadConfig([]).hotkeysEveryMs).toBeNull();
+  const c = loadConfig(['--hotkeys-every', '1h', '--hotkeys-duration', '45s']);
+  expect([c.hotkeysEveryMs, c.hotkeysDurationMs]).toEqual([3_600_000, 45_000]);
+  expect(loadConfig([], { SKYSCOPE_HOTKEYS_EVERY: '10m' }).hotkeysEveryMs).toBe(600_000);
+  expect(() => loadConfig(['--hotkeys-every', '30s'])).toThrow(/at least 1m/);
+  expect(() => loadConfig(['--hotkeys-every', 'often'])).toThrow(ConfigError);
+  expect(() => loadConfig(['--hotkeys-duration', '10m'])).toThrow(/1s to 5m/);
+  expect(() => loadConfig(['--hotkeys-every', '1m', '--hotkeys-duration', '2m'])).toThrow(/longer than/);
+});

@@ -24,6 +24,10 @@ export interface Config {
   /** API token; required when bound to a non-loopback address (generated at start if absent). */
   token?: string;
   logLevel: LogLevel;
+  /** Hot-key detection on a schedule (--hotkeys-every); null = only on demand. */
+  hotkeysEveryMs: number | null;
+  /** Length of each scheduled run (--hotkeys-duration). */
+  hotkeysDurationMs: number;
   /** For `skyscope sql`: the statement to send to the running instance. */
   sql?: string;
   /** For `skyscope demo`. */
@@ -62,6 +66,8 @@ Options:
   --retention DURATION    how long history is kept (default 7d)
   --headless              collector and API only, no UI
   --read-only             refuse every write or dangerous command
+  --hotkeys-every DURATION  run hot-key detection on a schedule (at least 1m; off by default)
+  --hotkeys-duration DURATION  length of each scheduled run (default 30s, at most 5m)
   --token TOKEN           API token (needed when --host is not loopback; generated if not given)
   --config FILE           JSON file with any of these options and "targets": [...]
   --log-level LEVEL       debug, info, warn or error (default info)
@@ -78,13 +84,13 @@ SKYSCOPE_VALKEY_SERVER (a valkey-server path), else valkey-server on PATH, else 
 
 Target options (query string): tls_ca, tls_cert, tls_key (file paths), tls_insecure=1, tls_servername.
 Environment: SKYSCOPE_DB, SKYSCOPE_HOST, SKYSCOPE_PORT, SKYSCOPE_INTERVAL, SKYSCOPE_RETENTION,
-SKYSCOPE_TARGETS (space-separated URLs), SKYSCOPE_TOKEN, SKYSCOPE_LOG_LEVEL, and SKYSCOPE_PASSWORD
+SKYSCOPE_TARGETS (space-separated URLs), SKYSCOPE_TOKEN, SKYSCOPE_LOG_LEVEL, SKYSCOPE_HOTKEYS_EVERY, SKYSCOPE_HOTKEYS_DURATION, and SKYSCOPE_PASSWORD
 (used for targets whose URL has no password, so it never shows in a process listing).
 Durations: 500ms, 1s, 5m, 1h30m, 7d.`;
 
 type Raw = Record<string, string | string[] | boolean>;
 
-const valueFlags = new Set(['db', 'host', 'port', 'interval', 'retention', 'token', 'config', 'log-level']);
+const valueFlags = new Set(['db', 'host', 'port', 'interval', 'retention', 'token', 'config', 'log-level', 'hotkeys-every', 'hotkeys-duration']);
 const boolFlags = new Set(['headless', 'read-only', 'help', 'version']);
 /** Flags only `skyscope demo` accepts. */
 const demoValueFlags = new Set(['duration', 'ops']);
@@ -163,6 +169,17 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   const level = pick('log-level', 'SKYSCOPE_LOG_LEVEL') ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new ConfigError(`--log-level must be debug, info, warn or error, got "${level}"`);
   cfg.logLevel = level as LogLevel;
+  const every = pick('hotkeys-every', 'SKYSCOPE_HOTKEYS_EVERY');
+  if (every !== undefined) {
+    cfg.hotkeysEveryMs = durationOf('--hotkeys-every', every);
+    if (cfg.hotkeysEveryMs < 60_000) throw new ConfigError(`--hotkeys-every must be at least 1m, got "${every}"`);
+  }
+  const hkDuration = pick('hotkeys-duration', 'SKYSCOPE_HOTKEYS_DURATION');
+  if (hkDuration !== undefined) {
+    cfg.hotkeysDurationMs = durationOf('--hotkeys-duration', hkDuration);
+    if (cfg.hotkeysDurationMs < 1000 || cfg.hotkeysDurationMs > 300_000) throw new ConfigError(`--hotkeys-duration must be from 1s to 5m, got "${hkDuration}"`);
+  }
+  if (cfg.hotkeysEveryMs !== null && cfg.hotkeysEveryMs < cfg.hotkeysDurationMs) throw new ConfigError('--hotkeys-every must be longer than --hotkeys-duration');
 
   if (isDemo) {
     if (positional.length > 0) throw new ConfigError('skyscope demo takes no server URLs: it starts its own local cluster');
@@ -208,6 +225,8 @@ function base(): Config {
     headless: false,
     readOnly: false,
     logLevel: 'info',
+    hotkeysEveryMs: null,
+    hotkeysDurationMs: 30_000,
   };
 }
 

@@ -14,6 +14,7 @@ import { LatestValues } from './metrics/latestValues.ts';
 import { LatestSamples } from './metrics/latestSamples.ts';
 import { fanOut, LiveHub } from './metrics/liveHub.ts';
 import { HotkeyRunner } from './hotkeys/runner.ts';
+import { defaultSchedule, HotkeySchedule } from './hotkeys/schedule.ts';
 import { openStore } from './store/store.ts';
 import { queriesFromMap } from './store/queries.ts';
 import type { NodeRecord, Store } from './store/types.ts';
@@ -79,6 +80,8 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
     now: Date.now,
     log: (msg) => log.warn(msg),
   });
+  const hotkeySchedule = new HotkeySchedule(hotkeys, { log: (msg) => log.warn(msg) });
+  if (cfg.hotkeysEveryMs !== null) hotkeySchedule.set({ ...defaultSchedule, everyMs: cfg.hotkeysEveryMs, durationS: Math.round(cfg.hotkeysDurationMs / 1000) });
   // Not bound to loopback means anyone on the network can connect: require a token then.
   const token = cfg.token ?? (isLoopback(cfg.host) ? undefined : randomBytes(18).toString('base64url'));
   let server: ReturnType<typeof Bun.serve>;
@@ -87,6 +90,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       store,
       monitor,
       hotkeys,
+      hotkeySchedule,
       latest,
       latestSamples,
       live,
@@ -139,6 +143,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       clearInterval(collector);
       await started.catch(() => {});
       // A running hot-key sample is cut short (and saved as cancelled) before the nodes and the store go away.
+      hotkeySchedule.stop();
       await hotkeys.cancel();
       await monitor.stop();
       recordNodes();

@@ -4,6 +4,7 @@ import type { NodeConnection } from '../valkey/connection.ts';
 import type { CommandKeys } from '../valkey/commandKeys.ts';
 import { parseMonitorLine } from '../valkey/monitorLine.ts';
 import { SpaceSaving } from './spaceSaving.ts';
+import { abortableSleep } from './abortableSleep.ts';
 
 export interface MonitorSampleOptions {
   /** The whole sample, wall time. */
@@ -87,7 +88,7 @@ export async function sampleWithMonitor(open: () => Promise<NodeConnection>, key
     }
     result.windows++;
     const pause = Math.min(o.offMs, o.durationMs - (performance.now() - started));
-    if (pause > 0) await sleep(pause, o.signal);
+    if (pause > 0) await abortableSleep(pause, o.signal);
   }
   result.wallMs = performance.now() - started;
   result.top = sketch.top().map((e) => ({ key: Buffer.from(e.key, 'latin1'), count: e.count, error: e.error }));
@@ -142,16 +143,4 @@ async function monitorWindow(open: () => Promise<NodeConnection>, onMs: number, 
   } finally {
     conn.disconnect();
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done);
-  });
 }

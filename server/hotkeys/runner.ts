@@ -2,10 +2,11 @@
 // keeps its progress for the API, and saves the result (keys, method, what it cost) in the store.
 import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import { describeError, type NodeConnection } from '../valkey/connection.ts';
-import { commandKeys } from '../valkey/commandKeys.ts';
+import { commandKeys, type CommandKeys } from '../valkey/commandKeys.ts';
 import { keySlot } from '../valkey/keySlot.ts';
 import { defaultMonitorSample, sampleWithMonitor } from './monitorSample.ts';
 import { runServerHotkeys } from './redisHotkeys.ts';
+import { defaultTwoPhase, runTwoPhase, type TwoPhaseNode } from './twoPhase.ts';
 import type { HotkeyMethod, HotkeyRow, HotkeyRun, HotkeyRunStatus } from './types.ts';
 
 export interface HotkeyRunnerDeps {
@@ -45,11 +46,12 @@ export class HotkeyRunError extends Error {
 const reasons: Partial<Record<HotkeyMethod, string>> = {
   redis_hotkeys: 'Redis HOTKEYS: the server itself tracks CPU time and network bytes per key (exact totals, every command)',
   valkey_hotkeys: "Valkey HOTKEYS: the server's own access counts per key and window (read, never reconfigured)",
+  slot_scan: 'Two-phase: hot slots from CLUSTER SLOT-STATS deltas (cpu, network in and out, key count), then only their keys, weighed by OBJECT FREQ (LFU policy) or a short MONITOR sample',
   monitor: 'MONITOR sampling: duty-cycled (on 10% of the time), counting every key of every command',
 };
 
 /** What the watched primaries (or standalone servers) all support, best first, and the method 'auto' would use. */
-export function chooseMethod(nodes: NodeSnapshot[]): { method: HotkeyMethod; why: string; available: HotkeyMethod[] } {
+export function chooseMethod(nodes: NodeSnapshot[]): { method: HotkeyMethod; why: string; available: HotkeyMethod[]; notes: string[] } {
   const targets = nodes.filter((n) => n.state === 'up' && n.role !== 'replica');
   const all = (test: (n: NodeSnapshot) => boolean) => targets.length > 0 && targets.every(test);
   const hasHotkeys = (n: NodeSnapshot) => n.capabilities?.includes('hotkeys') === true;
@@ -57,9 +59,16 @@ export function chooseMethod(nodes: NodeSnapshot[]): { method: HotkeyMethod; why
   // The two HOTKEYS commands share a name and nothing else: the flavor decides which one a node has.
   if (all((n) => n.flavor === 'redis' && hasHotkeys(n))) available.push('redis_hotkeys');
   if (all((n) => n.flavor === 'valkey' && hasHotkeys(n))) available.push('valkey_hotkeys');
-  if (targets.every((n) => n.capabilities === undefined || n.capabilities.includes('monitor'))) available.push('monitor');
+  // Two-phase needs a cluster whose slot stats count cpu and network (cluster-slot-stats-enabled on every primary).
+  const slotStats = (n: NodeSnapshot) => n.clusterNodeId !== undefined && n.capabilities?.includes('cluster|slot-stats') === true;
+  if (all((n) => slotStats(n) && n.slotStatsCounters === true)) available.push('slot_scan');
+  if (all((n) => n.capabilities === undefined || n.capabilities.includes('monitor'))) available.push('monitor');
   const method = available[0] ?? 'monitor';
-  return { method, why: reasons[method] ?? method, available };
+  const notes: string[] = [];
+  if (!available.includes('slot_scan') && all(slotStats)) {
+    notes.push('The two-phase method (hot slots, then only their keys) needs slot statistics: enable them on the Slots page (cluster-slot-stats-enabled).');
+  }
+  return { method, why: reasons[method] ?? method, available, notes };
 }
 
 export class HotkeyRunner {
@@ -108,8 +117,11 @@ export class HotkeyRunner {
     const rows: HotkeyRow[] = [];
     const errors: Record<string, string> = {};
     const perNode: Record<string, unknown> = {};
+    const extra: Record<string, unknown> = {};
     if (method === 'redis_hotkeys' || method === 'valkey_hotkeys') {
       await this.serverHotkeys(nodes, req, signal, rows, perNode, errors);
+    } else if (method === 'slot_scan') {
+      await this.twoPhase(nodes, req, signal, rows, perNode, errors, extra);
     } else {
       await Promise.all(
         nodes.map(async (n) => {
@@ -131,7 +143,7 @@ export class HotkeyRunner {
       method,
       status,
       trigger: req.trigger,
-      detail: { durationS: req.durationS, top: req.top, nodes: perNode, ...(failed ? { errors } : {}) },
+      detail: { durationS: req.durationS, top: req.top, ...extra, nodes: perNode, ...(failed ? { errors } : {}) },
       rows,
     };
     try {
@@ -186,6 +198,54 @@ export class HotkeyRunner {
       }
     } finally {
       for (const { conn } of conns) conn.disconnect();
+    }
+  }
+
+  /**
+   * Hot slots from two SLOT-STATS snapshots, then only their keys (see twoPhase.ts). The run's detail keeps the hot
+   * slots and the window they were measured over, so the heatmap and the UI can show why a key was picked.
+   */
+  private async twoPhase(nodes: NodeSnapshot[], req: HotkeyRunRequest, signal: AbortSignal, rows: HotkeyRow[], perNode: Record<string, unknown>, errors: Record<string, string>, extra: Record<string, unknown>): Promise<void> {
+    const conns = new Map<string, NodeConnection>();
+    const route = async (address: string) => {
+      let c = conns.get(address);
+      if (!c) conns.set(address, (c = await this.deps.openNode(address)));
+      return c;
+    };
+    try {
+      const opened: TwoPhaseNode[] = [];
+      for (const node of nodes) {
+        try {
+          opened.push({ address: node.address, conn: await route(node.address), clusterscan: node.capabilities?.includes('clusterscan') === true });
+        } catch (e) {
+          errors[node.address] = describeError(e);
+        }
+      }
+      if (opened.length === 0) return;
+      const commandTable = new Map<string, CommandKeys>();
+      const r = await runTwoPhase(opened, {
+        ...defaultTwoPhase,
+        durationMs: req.durationS * 1000,
+        top: req.top,
+        signal,
+        route,
+        sample: async (address, keep, durationMs) => {
+          let keys = commandTable.get(address);
+          if (!keys) commandTable.set(address, (keys = commandKeys(await (await route(address)).call('COMMAND'))));
+          return sampleWithMonitor(() => this.deps.openNode(address), keys, { ...defaultMonitorSample, durationMs, keep, signal });
+        },
+      });
+      Object.assign(errors, r.errors);
+      extra['windowMs'] = Math.round(r.windowMs);
+      extra['hotSlots'] = r.hotSlots.map((s) => ({ slot: s.slot, node: s.node, dimension: s.dimension, score: Math.round(s.score * 10) / 10, cpuUsec: s.cpuUsec, netIn: s.netIn, netOut: s.netOut, keysDelta: s.keysDelta, keys: s.keys }));
+      rows.push(...r.rows);
+      for (const [address, cost] of Object.entries(r.nodes)) {
+        const mine = rows.filter((x) => x.node === address);
+        const described = signal.aborted ? 0 : await this.describeKeys(address, mine, true).catch(() => 0);
+        perNode[address] = { ...cost, keysRead: cost.keysScanned + described, slotStatsCalls: 2 };
+      }
+    } finally {
+      for (const c of conns.values()) c.disconnect();
     }
   }
 

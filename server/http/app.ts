@@ -33,6 +33,7 @@ export interface AppDeps {
   now?: () => number;
   /** Hot-key detection; absent where a test does not need it. */
   hotkeys?: HotkeyRouteDeps['runner'];
+  hotkeySchedule?: HotkeyRouteDeps['schedule'];
   /** Serves UI files; absent in --headless mode. */
   ui?: (path: string) => Response | undefined;
   /** How often the live stream sends a keep-alive comment. */
@@ -178,7 +179,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   registerSlotRoutes(app, { store: deps.store, monitor: deps.monitor, readOnly: deps.server.readOnly, slotStatsIntervalMs: deps.server.slotStatsIntervalMs ?? 10_000, now });
-  if (deps.hotkeys) registerHotkeyRoutes(app, { store: deps.store, runner: deps.hotkeys, nodes: () => deps.monitor.nodes(), now });
+  if (deps.hotkeys) registerHotkeyRoutes(app, { store: deps.store, runner: deps.hotkeys, schedule: deps.hotkeySchedule, nodes: () => deps.monitor.nodes(), now });
 
   app.post('/api/sql', async (c) => {
     let body: unknown;

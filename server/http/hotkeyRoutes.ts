@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import { chooseMethod, HotkeyRunError, type HotkeyRunner } from '../hotkeys/runner.ts';
+import type { HotkeySchedule } from '../hotkeys/schedule.ts';
 import { hotkeyMethods, hotkeyMetrics, type HotkeyMethod } from '../hotkeys/types.ts';
 import type { Store } from '../store/types.ts';
 import { ApiError, badParam } from './errors.ts';
@@ -10,6 +11,8 @@ import { parseEnum, parseLimit, parseTime } from './params.ts';
 export interface HotkeyRouteDeps {
   store: Pick<Store, 'hotkeyRuns' | 'hotkeyRun' | 'hotkeyHistory'>;
   runner: Pick<HotkeyRunner, 'start' | 'cancel' | 'status'>;
+  /** Absent: no schedule (the schedule routes answer 404). */
+  schedule?: Pick<HotkeySchedule, 'state' | 'set'>;
   nodes(): NodeSnapshot[];
   now: () => number;
 }
@@ -42,6 +45,8 @@ const costs: Partial<Record<HotkeyMethod, string>> = {
   redis_hotkeys:
     'HOTKEYS tracks every command for the run (Redis measured up to 15% less throughput in its worst case); the session is stopped and reset at the end, and the server ends it by itself if Skyscope goes away.',
   valkey_hotkeys: "Reads the server's own HOTKEYS results: nothing is started or reconfigured.",
+  slot_scan:
+    'Two CLUSTER SLOT-STATS calls per primary (a few ms each), then only the hot slots\' keys are read (CLUSTERSCAN or GETKEYSINSLOT, paced to 50,000 keys/s per node, at most 200 slots) with OBJECT FREQ under an LFU policy; without LFU a duty-cycled MONITOR sample (on 10% of the time) ranks them.',
 };
 
 function parseDuration(text: string | undefined | unknown): number {
@@ -51,6 +56,19 @@ function parseDuration(text: string | undefined | unknown): number {
   return Math.round(n);
 }
 
+/** The request's JSON object body ({} when empty), or a JSON 400 showing `example`. */
+async function jsonBody(req: Request, example: string): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch {
+    throw badParam('body', `must be a JSON object like ${example}`);
+  }
+}
+
 export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
   app.get('/api/hotkeys/status', (c) => {
     const choice = chooseMethod(deps.nodes());
@@ -58,24 +76,39 @@ export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
       auto: choice.method,
       why: choice.why,
       available: choice.available,
+      notes: choice.notes,
       // What the user must know before starting: MONITOR slows the server while it is on.
       cost: costs[choice.method],
       run: deps.runner.status() ?? null,
+      schedule: deps.schedule?.state() ?? null,
     });
   });
 
-  app.post('/api/hotkeys/runs', async (c) => {
-    let body: Record<string, unknown> = {};
-    const text = await c.req.text();
-    if (text.trim() !== '') {
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        body = parsed as Record<string, unknown>;
-      } catch {
-        throw badParam('body', 'must be a JSON object like {"method": "auto", "durationS": 30}');
-      }
+  app.get('/api/hotkeys/schedule', (c) => {
+    if (!deps.schedule) throw new ApiError(404, 'not_found', 'no hot-key schedule here');
+    return c.json(deps.schedule.state());
+  });
+
+  // {everyS: 3600 | null, method?, durationS?, top?}: replaces the schedule (kept until Skyscope stops; --hotkeys-every sets it at start).
+  app.put('/api/hotkeys/schedule', async (c) => {
+    if (!deps.schedule) throw new ApiError(404, 'not_found', 'no hot-key schedule here');
+    const body = await jsonBody(c.req.raw, '{"everyS": 3600, "method": "auto", "durationS": 30}');
+    const every = body['everyS'];
+    if (every !== null && (typeof every !== 'number' || !Number.isFinite(every))) throw badParam('everyS', 'must be a number of seconds (at least 60) or null to turn the schedule off');
+    const method = body['method'] === undefined ? 'auto' : String(body['method']);
+    if (method !== 'auto' && !hotkeyMethods.includes(method as HotkeyMethod)) throw badParam('method', `must be auto or one of ${hotkeyMethods.join(', ')}`);
+    const durationS = parseDuration(body['durationS']);
+    const top = parseLimit('top', body['top'] === undefined ? undefined : String(body['top']), 100, 1000);
+    try {
+      return c.json(deps.schedule.set({ everyMs: every === null ? null : Math.round(every * 1000), method: method as HotkeyMethod | 'auto', durationS, top }));
+    } catch (e) {
+      if (e instanceof RangeError) throw badParam('everyS', e.message);
+      throw e;
     }
+  });
+
+  app.post('/api/hotkeys/runs', async (c) => {
+    const body = await jsonBody(c.req.raw, '{"method": "auto", "durationS": 30}');
     const method = body['method'] === undefined ? 'auto' : String(body['method']);
     if (method !== 'auto' && !hotkeyMethods.includes(method as HotkeyMethod)) throw badParam('method', `must be auto or one of ${hotkeyMethods.join(', ')}`);
     const durationS = parseDuration(body['durationS']);

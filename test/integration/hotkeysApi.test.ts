@@ -106,7 +106,24 @@ describe('hot keys API', () => {
     const clients = String(await load.call('CLIENT', 'LIST'));
     expect(clients).not.toMatch(/cmd=monitor/);
   });
+  test('the schedule: set through the API, shown in status, bad settings are JSON 400s, null turns it off', async () => {
+    const put = (body: unknown) => sky.api('/api/hotkeys/schedule', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await sky.api('/api/hotkeys/schedule')).body).toMatchObject({ everyMs: null, next: null });
+    for (const bad of [{ everyS: 10 }, { everyS: 'hourly' }, { everyS: 60, durationS: 120 }, { everyS: 3600, method: 'guess' }]) {
+      const r = await put(bad);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('bad_parameter');
+    }
+    const before = Date.now();
+    const set = await put({ everyS: 3600, method: 'monitor', durationS: 20, top: 5 });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ everyMs: 3_600_000, method: 'monitor', durationS: 20, top: 5, last: null });
+    expect(set.body.next).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect((await sky.api('/api/hotkeys/status')).body.schedule).toMatchObject({ everyMs: 3_600_000, method: 'monitor' });
+    expect((await put({ everyS: null })).body).toMatchObject({ everyMs: null, next: null });
+  });
 });
+
 
 describe('hot keys API on Redis 8.6 (server-side HOTKEYS)', () => {
   let redis8: ServerHandle;
