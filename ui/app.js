@@ -12,11 +12,13 @@ import { Explore } from './pages/Explore.js';
 import { Sql } from './pages/Sql.js';
 import { Events } from './pages/Events.js';
 import { Slots } from './pages/Slots.js';
+import { Hotkeys } from './pages/Hotkeys.js';
 
 const PAGES = [
   { path: '/', label: 'Overview', key: 'o', component: Overview },
   { path: '/dashboard', label: 'Dashboard', key: 'd', component: Dashboard },
   { path: '/slots', label: 'Slots', key: 'l', component: Slots },
+  { path: '/hotkeys', label: 'Hot keys', key: 'h', component: Hotkeys },
   { path: '/explore', label: 'Metrics', key: 'm', component: Explore },
   { path: '/sql', label: 'SQL', key: 's', component: Sql },
   { path: '/events', label: 'Events', key: 'e', component: Events },

@@ -79,6 +79,8 @@ export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
       notes: choice.notes,
       // What the user must know before starting: MONITOR slows the server while it is on.
       cost: costs[choice.method],
+      // The same for every method available here, for when the user overrides auto.
+      costs: Object.fromEntries(choice.available.map((m) => [m, costs[m] ?? null])),
       run: deps.runner.status() ?? null,
       schedule: deps.schedule?.state() ?? null,
     });

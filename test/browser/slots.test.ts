@@ -173,7 +173,11 @@ describe('slots page', () => {
     expect(new URL(page.url()).searchParams.get('slots')).toBe(`${from}-${to}`);
     await page.waitForSelector('[data-testid=drilldown] [data-testid=chart][data-drawn="1"]', { timeout: 20_000 });
     expect(await drill.locator('[data-testid=owner-link]').getAttribute('href')).toBe(`/dashboard?node=${encodeURIComponent(owner)}`);
-    expect(await drill.textContent()).toContain('Hot keys in these slots: available when hot-key detection lands');
+    // No hot-key run yet: the drill-down says so and offers the way to find them.
+    const slotKeys = drill.locator('[data-testid=slot-hotkeys]');
+    await slotKeys.locator('[data-testid=find-hot-keys]').waitFor();
+    expect(await slotKeys.textContent()).toContain('No hot-key run has found keys yet');
+    expect(await slotKeys.locator('[data-testid=find-hot-keys]').getAttribute('href')).toBe('/hotkeys');
 
     // The hot slots table leads with the hammered slot; the balance names the busiest primary.
     const first = page.locator('[data-testid=hot-table] tbody tr').first();

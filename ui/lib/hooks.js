@@ -4,27 +4,35 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 /**
  * Runs load(signal) when deps change and every `everyMs` if given. Returns {data, error, loading}.
  * A failed refresh keeps the previous data and sets error, so one slow or failing call never blanks a page.
+ * everyMs may be a function (data, error) => ms | undefined: poll only while the answer says it is worth it.
  */
 export function useLoad(load, deps, { everyMs } = {}) {
   const [state, setState] = useState({ data: undefined, error: undefined, loading: true });
   const loadRef = useRef(load);
   loadRef.current = load;
+  const everyRef = useRef(everyMs);
+  everyRef.current = everyMs;
   useEffect(() => {
     let ctrl;
     let timer;
     let alive = true;
+    let last;
     const run = async () => {
       ctrl?.abort();
       ctrl = new AbortController();
       const mine = ctrl;
+      let error;
       try {
-        const data = await loadRef.current(mine.signal);
-        if (alive && !mine.signal.aborted) setState({ data, error: undefined, loading: false });
+        last = await loadRef.current(mine.signal);
+        if (alive && !mine.signal.aborted) setState({ data: last, error: undefined, loading: false });
       } catch (e) {
         if (e.name === 'AbortError' || !alive) return;
+        error = e;
         setState((s) => ({ data: s.data, error: e, loading: false }));
       }
-      if (alive && everyMs) timer = setTimeout(run, everyMs);
+      const every = everyRef.current;
+      const ms = typeof every === 'function' ? every(last, error) : every;
+      if (alive && ms) timer = setTimeout(run, ms);
     };
     setState((s) => ({ ...s, loading: true }));
     run();

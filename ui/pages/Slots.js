@@ -10,6 +10,8 @@ import { heatGrid, parseSlotRange, slotRangeText, SLOTS } from '../lib/heatmap.j
 import { Chart, paletteColor, trimZeros } from '../components/Chart.js';
 import { RangePicker } from '../components/RangePicker.js';
 import { HEATMAP_GUTTER, SlotHeatmap } from '../components/SlotHeatmap.js';
+import { ShareBar, pct } from '../components/ShareBar.js';
+import { SlotHotKeys } from '../components/SlotHotKeys.js';
 import { Empty, ErrorBox, Loading } from '../components/States.js';
 
 /**
@@ -369,9 +371,9 @@ function DrillDown({ selected, metric, range, rangeKey, shards, colorOf, onClose
         emptyText=${metric.needsStats ? 'No values for these slots in this range (is cluster-slot-stats-enabled on?)' : 'No values for these slots in this range'} />
     </div>
     <div class="muted drill-foot">
-      ${series.data ? html`step ${trimZeros(formatSeconds(series.data.step))} from ${series.data.source} · ` : null}
-      Hot keys in these slots: available when hot-key detection lands.
+      ${series.data ? html`step ${trimZeros(formatSeconds(series.data.step))} from ${series.data.source}` : null}
     </div>
+    <${SlotHotKeys} from=${selected.from} to=${selected.to} />
   </div>`;
 }
 
@@ -436,15 +438,4 @@ function Balance({ load, metric, colorOf }) {
     ${data ? html`<${ErrorBox} error=${error} stale />` : null}
     ${body}
   </div>`;
-}
-
-function pct(v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  return trimZeros((v * 100).toFixed(v >= 0.1 ? 1 : 2)) + '%';
-}
-
-/** A share 0..1 as a bar (relative to `scale`, the largest share shown) and a percentage. */
-function ShareBar({ share, scale = 1, color }) {
-  const w = Math.max(0, Math.min(1, (share ?? 0) / scale)) * 100;
-  return html`<span class="share"><span class="share-bar"><span style=${`width:${w}%${color ? `;background:${color}` : ''}`}></span></span><span class="num share-pct">${pct(share)}</span></span>`;
 }
