@@ -37,6 +37,8 @@ export interface MonitorSampleResult {
   /** Commands read, and key accesses counted (every key of multi-key commands, the keep filter applied). */
   commands: number;
   keyAccesses: number;
+  /** Key accesses seen before the keep filter (the node's whole sampled traffic, for shares). */
+  allKeyAccesses: number;
   /** Time MONITOR was on (from its +OK to the disconnect), summed over windows, and the wall time of the sample. */
   onMs: number;
   wallMs: number;
@@ -54,7 +56,7 @@ const asSketchKey = (b: Buffer) => b.toString('latin1');
 export async function sampleWithMonitor(open: () => Promise<NodeConnection>, keys: CommandKeys, o: MonitorSampleOptions): Promise<MonitorSampleResult> {
   const sketch = new SpaceSaving(o.capacity);
   const started = performance.now();
-  const result: MonitorSampleResult = { top: [], commands: 0, keyAccesses: 0, onMs: 0, wallMs: 0, windows: 0, lagged: 0, errors: [] };
+  const result: MonitorSampleResult = { top: [], commands: 0, keyAccesses: 0, allKeyAccesses: 0, onMs: 0, wallMs: 0, windows: 0, lagged: 0, errors: [] };
   const count = (line: Buffer): 'ok' | 'lagging' => {
     const cmd = parseMonitorLine(line);
     if (!cmd || cmd.args.length === 0) return 'ok';
@@ -62,6 +64,7 @@ export async function sampleWithMonitor(open: () => Promise<NodeConnection>, key
     const name = cmd.args[0]!.toString('latin1').toLowerCase();
     if (cmd.client !== 'lua' && scriptCalls.has(name)) return 'ok';
     for (const k of keys.keysOf(cmd.args)) {
+      result.allKeyAccesses++;
       if (o.keep && !o.keep(k)) continue;
       sketch.offer(asSketchKey(k));
       result.keyAccesses++;

@@ -138,7 +138,7 @@ export async function runTwoPhase(nodes: TwoPhaseNode[], o: TwoPhaseOptions): Pr
           if (r.windows > 0 && r.onMs === 0 && r.errors.length > 0) throw new Error(r.errors[0]);
           const scale = r.onMs > 0 ? r.wallMs / r.onMs : 0;
           const weighted = r.top.map((k) => ({ key: k.key, slot: keySlot(k.key), weight: k.count }));
-          const ops = new Map(r.top.map((k) => [k.key.toString('latin1'), { value: k.count * scale, error: k.error * scale, share: r.keyAccesses > 0 ? k.count / r.keyAccesses : null }]));
+          const ops = new Map(r.top.map((k) => [k.key.toString('latin1'), { value: k.count * scale, error: k.error * scale, share: r.allKeyAccesses > 0 ? k.count / r.allKeyAccesses : null }]));
           rows.push(...keyRows(node, mine, weighted, cost, o.top, (k) => ops.get(k.toString('latin1')), 'ops'));
         }
       }),
