@@ -20,6 +20,11 @@ export interface SlotKeysOptions {
   route(address: string): Promise<NodeConnection>;
   /** Waits between calls (pacing); resolves early on abort. */
   pace(keysRead: number): Promise<void>;
+  /**
+   * Where CLUSTERSCAN's first call ("0", which hashes to one fixed slot) was answered last time, shared across slots
+   * so later slots start there instead of being redirected (a MOVED is a rejected call on the server).
+   */
+  firstHop?: { conn?: NodeConnection };
   signal?: AbortSignal;
 }
 
@@ -58,10 +63,11 @@ export async function slotKeys(conn: NodeConnection, slot: number, o: SlotKeysOp
     return { keys: reply.slice(0, o.maxKeys), truncated: reply.length > o.maxKeys, calls: 1, owner: conn };
   }
   let cursor: string | Buffer = '0';
-  let owner = conn;
+  let owner = o.firstHop?.conn ?? conn;
   do {
     if (o.signal?.aborted) break;
     const { reply, conn: answered } = await callRouted(owner, ['CLUSTERSCAN', cursor, 'COUNT', String(o.batch), 'SLOT', String(slot)], o.route);
+    if (calls === 0 && o.firstHop) o.firstHop.conn = answered;
     calls++;
     owner = answered;
     const [next, batch] = reply as [Buffer, Buffer[]];

@@ -157,11 +157,12 @@ async function rankByLfu(n: TwoPhaseNode, slots: HotSlot[], logFactor: number, c
   };
   const weighted: WeightedKey[] = [];
   const counters = new Map<string, number>();
+  const firstHop: { conn?: NodeConnection } = {};
   // Hottest slots first, so the per-node bound cuts the coolest ones.
   for (const s of slots) {
     if (o.signal?.aborted || cost.keysScanned >= o.maxKeysPerNode) break;
     const maxKeys = Math.min(o.maxKeysPerSlot, o.maxKeysPerNode - cost.keysScanned);
-    const found = await slotKeys(n.conn, s.slot, { clusterscan: n.clusterscan, maxKeys, batch: o.batch, route: o.route, pace, signal: o.signal });
+    const found = await slotKeys(n.conn, s.slot, { clusterscan: n.clusterscan, maxKeys, batch: o.batch, route: o.route, pace, signal: o.signal, firstHop });
     cost.scanCalls += found.calls;
     if (found.truncated) cost.truncatedSlots++;
     const freq = await lfuCounters(found.owner, found.keys);

@@ -13,6 +13,9 @@
 //                 (agg=minmax, the target); all raw points (JSON, f64) as context (test/bench/chart1m.ts)
 //   slots         slot statistics (test/bench/slots.ts): slotHeatmap() over a week of a busy 3-primary cluster, bytes per
 //                 slot-interval per tier and a day's size, server time of CLUSTER SLOT-STATS every 10 s on Valkey 9.1
+//   hotkeys       hot-key detection (test/bench/hotkeys.ts): keys read and time to an answer, slot_scan vs valkey-cli --hotkeys
+//                 on a 1M-key Valkey 9.1 cluster under a Zipf load (and top-10 agreement with the truth); GET/s while
+//                 a monitor (Valkey 9.1), slot_scan (the cluster) or redis_hotkeys (Redis 8.6) run is in progress vs idle
 //
 // Every server and Skyscope started here is stopped on success, failure, Ctrl-C or SIGTERM; all on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
@@ -31,8 +34,9 @@ import { landedSamples, measureWindow, memoryBreakdown, profileSkyscope, rssFloo
 import { runStoreIngest, type StoreIngestResult } from './store-ingest.ts';
 import { runStoreQuery, weekQueryLabel, type StoreQueryResult } from './store-query.ts';
 import { runSlotHeatmap, runSlotStatsCost, runSlotStorage, type HeatmapResult, type SlotStatsCostResult, type StorageResult } from './slots.ts';
+import { hotkeysPlan, hotkeysSummaryRows, hotkeysTargets, runHotkeysCluster, runHotkeysStandalone, type HotkeysResult } from './hotkeys.ts';
 
-const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m', 'slots'] as const;
+const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m', 'slots', 'hotkeys'] as const;
 type BenchName = (typeof BENCHES)[number];
 const FLAVOR: Flavor = 'valkey9';
 const root = resolve(import.meta.dir, '..', '..');
@@ -78,6 +82,9 @@ const plan = opts.quick
   ? { warmup: 4, standaloneOn: 8, standaloneOff: 5, blocks: 2, secondsPerTest: 2, clusterWindow: 20, clusterOff: 8, profile: 15, memory: 10, storeIngest: 5, rawHours: 2, queryRuns: 10, warmStarts: 5, binaryWindow: 20, chartHistory: 20, chartRuns: 3, chart1mRuns: 3, slotHeatmapRuns: 5, slotStorageMinutes: 20, slotServerWindow: 20, deadline: 8 * 60 }
   : { warmup: 10, standaloneOn: 20, standaloneOff: 10, blocks: 6, secondsPerTest: 3, clusterWindow: 60, clusterOff: 20, profile: 30, memory: 20, storeIngest: 15, rawHours: 24, queryRuns: 20, warmStarts: 10, binaryWindow: 180, chartHistory: 60, chartRuns: 7, chart1mRuns: 5, slotHeatmapRuns: 15, slotStorageMinutes: 60, slotServerWindow: 60, deadline: 18 * 60 };
 
+/** The hotkeys bench's own plan (test/bench/hotkeys.ts): keyspace, Zipf pace, windows and blocks. */
+const hotkeysBenchPlan = hotkeysPlan(opts.quick);
+
 const targets = {
   overheadRatio: 0.995, // at most 0.5% fewer ops/s with Skyscope polling
   serverCorePercent: 0.5, // derived: a CPU-bound server loses about this share of throughput
@@ -91,6 +98,7 @@ const targets = {
   slotHeatmapMs: 200, // median and p95 of each screen-resolution (512 x 1200) case
   slotDayMb: 100, // one day of a busy 3-primary cluster, every tier at its retention
   slotServerCorePercent: 0.1, // CLUSTER SLOT-STATS every 10 s, per primary (info)
+  hotkeys: hotkeysTargets, // keys read slot_scan vs valkey-cli --hotkeys (>= 50x fewer), monitor's throughput cost (< 10%, nothing after)
 };
 
 // ---------- output ----------
@@ -117,6 +125,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 // A hard deadline: a hung step must not leave the machine loaded. `slots` adds its own budget (a week of history
 // generated, 8 heatmap cases, an hour of appends, a cluster window).
 if (sel('slots')) plan.deadline += opts.quick ? 6 * 60 : 12 * 60;
+// `hotkeys`: a 1M-key cluster, valkey-cli over every key, three throughput series (about 4 minutes, 2 with --quick).
+if (sel('hotkeys')) plan.deadline += opts.quick ? 4 * 60 : 7 * 60;
 setTimeout(() => {
   process.stderr.write(`\nrun.ts: still running after ${plan.deadline / 60} minutes: stopping everything\n`);
   killAllSkyscopes();
@@ -162,6 +172,7 @@ interface Results {
   firstChartBinary?: FirstChartResult;
   chart1m?: Chart1mResult;
   slots?: { heatmap?: HeatmapResult; storage?: StorageResult; serverCost?: SlotStatsCostResult };
+  hotkeys?: HotkeysResult;
 }
 const results: Results = {};
 const errors: Record<string, string> = {};
@@ -488,6 +499,20 @@ async function slotsPhase(): Promise<void> {
   });
 }
 
+async function hotkeysPhase(): Promise<void> {
+  const r: HotkeysResult = (results.hotkeys = { plan: hotkeysBenchPlan, cost: {} });
+  const p = hotkeysBenchPlan;
+  const register = (fn: () => Promise<void>) => cleanups.push(fn);
+  log(`\n== [10] hotkeys (test/bench/hotkeys.ts): Valkey ${env.valkey} cluster of 3 primaries, ${p.keys.toLocaleString('en-US')} keys, Zipf load: [1] slot_scan vs valkey-cli --hotkeys, [2b] slot_scan's throughput cost`);
+  await step('hotkeys cluster', () => runHotkeysCluster({ plan: p, log: indent, register, into: r }));
+  await runCleanups();
+  log(`\n  [2a] monitor on a Valkey ${env.valkey} standalone: GET/s while a run is in progress vs idle, and right after`);
+  await step('hotkeys monitor', () => runHotkeysStandalone('monitor', { plan: p, log: indent, register, into: r }));
+  await runCleanups();
+  log(`\n  [2c] redis_hotkeys on a Redis 8.6 standalone: GET/s while a run is in progress vs idle`);
+  await step('hotkeys redis_hotkeys', () => runHotkeysStandalone('redis_hotkeys', { plan: p, log: indent, register, into: r }));
+}
+
 // ---------- summary ----------
 
 interface SummaryRow {
@@ -683,6 +708,12 @@ function summarize(): SummaryRow[] {
       result: 'info',
     });
   } else if (sel('slots')) rows.push({ ...errorRow('slots server'), bench: 'slots', what: 'server cost: did not complete' });
+  if (sel('hotkeys')) {
+    rows.push(...hotkeysSummaryRows(results.hotkeys));
+    for (const [name, stack] of Object.entries(errors)) {
+      if (name.startsWith('hotkeys')) rows.push({ bench: 'hotkeys', what: `${name.slice('hotkeys '.length) || 'hotkeys'}: did not complete`, target: '-', measured: stack.split('\n')[0] ?? 'error', result: 'ERROR' });
+    }
+  }
   return rows;
 }
 
@@ -717,6 +748,8 @@ try {
   await runCleanups();
   if (sel('chart-1m')) await step('chart-1m', chart1mPhase);
   if (sel('slots')) await step('slots', slotsPhase);
+  await runCleanups();
+  if (sel('hotkeys')) await step('hotkeys', hotkeysPhase);
 } finally {
   await runCleanups();
   killAllSkyscopes();
@@ -725,7 +758,7 @@ try {
   const seconds = (Date.now() - started.getTime()) / 1000;
   const out = join(root, 'test-results', 'bench.json');
   mkdirSync(join(root, 'test-results'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ started: started.toISOString(), seconds, options: { quick: opts.quick, only: [...opts.only], profile: opts.profile }, plan, targets, env, summary, results, errors }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ started: started.toISOString(), seconds, options: { quick: opts.quick, only: [...opts.only], profile: opts.profile }, plan: { ...plan, ...(sel('hotkeys') ? { hotkeys: hotkeysBenchPlan } : {}) }, targets, env, summary, results, errors }, null, 2) + '\n');
   log(`load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   log(`\n${seconds.toFixed(0)} s in all; results in ${out.replace(root + '/', '')}`);
   if (Object.keys(errors).length > 0) exitCode = 1;
