@@ -111,13 +111,18 @@ async function monitorWindow(open: () => Promise<NodeConnection>, onMs: number, 
     return await new Promise((resolve, reject) => {
       let rest: Buffer = Buffer.alloc(0);
       let timer: ReturnType<typeof setTimeout> | undefined;
+      // Lines already buffered keep arriving until the socket is gone: nothing after the window's end is counted.
+      let finished = false;
       const finish = () => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', finish);
         resolve({ onMs: onAt ? performance.now() - onAt : 0, lagged });
       };
       stream.removeAllListeners('data');
       stream.on('data', (chunk: Buffer) => {
+        if (finished) return;
         let buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
         let at = 0;
         for (let nl = buf.indexOf(10, at); nl !== -1; nl = buf.indexOf(10, at)) {
