@@ -55,9 +55,9 @@ export class SlotCounterTracker {
         const ni = r.netIn![i]!;
         const no = r.netOut![i]!;
         if (this.known[s]) {
-          dc = delta(this.cpu[s]!, c);
-          di = delta(this.netIn[s]!, ni);
-          dout = delta(this.netOut[s]!, no);
+          dc = counterDelta(this.cpu[s]!, c);
+          di = counterDelta(this.netIn[s]!, ni);
+          dout = counterDelta(this.netOut[s]!, no);
         }
         this.cpu[s] = c;
         this.netIn[s] = ni;
@@ -85,6 +85,7 @@ export class SlotCounterTracker {
   }
 }
 
-function delta(prev: number, cur: number): number {
+/** A cumulative counter's increase; one that went down was reset, so its new value is what happened since. */
+export function counterDelta(prev: number, cur: number): number {
   return cur >= prev ? cur - prev : cur;
 }

@@ -1,4 +1,5 @@
 // Phase 1 of the two-phase method: which slots are hot, from two CLUSTER SLOT-STATS snapshots, on every dimension.
+import { counterDelta } from '../collect/slotCounters.ts';
 import type { SlotStatsReply } from '../valkey/slotStatsReply.ts';
 
 /** A slot's activity between two snapshots: cpu and network are counter deltas, keys the change in key count. */
@@ -50,13 +51,11 @@ export function slotDeltas(before: SlotStatsReply, after: SlotStatsReply): SlotD
   after.slots.forEach((slot, j) => {
     const i = index.get(slot);
     if (i === undefined) return;
-    // A counter that went down was reset (restart, CONFIG RESETSTAT): the new value is what happened since.
-    const delta = (a: number, b: number) => (b >= a ? b - a : b);
     out.push({
       slot,
-      cpuUsec: delta(before.cpuUsec![i]!, after.cpuUsec![j]!),
-      netIn: delta(before.netIn![i]!, after.netIn![j]!),
-      netOut: delta(before.netOut![i]!, after.netOut![j]!),
+      cpuUsec: counterDelta(before.cpuUsec![i]!, after.cpuUsec![j]!),
+      netIn: counterDelta(before.netIn![i]!, after.netIn![j]!),
+      netOut: counterDelta(before.netOut![i]!, after.netOut![j]!),
       keysDelta: after.keys[j]! - before.keys[i]!,
       keys: after.keys[j]!,
     });

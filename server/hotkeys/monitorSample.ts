@@ -48,6 +48,26 @@ export interface MonitorSampleResult {
   errors: string[];
 }
 
+/** A sampled key's estimate over the whole run. */
+export interface ScaledKey {
+  key: Buffer;
+  /** Accesses seen while MONITOR was on, scaled to the whole run (the sample saw onMs of wallMs). */
+  value: number;
+  error: number;
+  /** Its share of every key access sampled on the node (before any keep filter). */
+  share: number | null;
+}
+
+export function scaledKeys(r: MonitorSampleResult): ScaledKey[] {
+  const scale = r.onMs > 0 ? r.wallMs / r.onMs : 0;
+  return r.top.map((k) => ({ key: k.key, value: k.count * scale, error: k.error * scale, share: r.allKeyAccesses > 0 ? k.count / r.allKeyAccesses : null }));
+}
+
+/** What the sample cost the node, for the run's detail. */
+export function sampleCost(r: MonitorSampleResult): Record<string, unknown> {
+  return { commandsSeen: r.commands, keyAccesses: r.keyAccesses, monitorOnMs: Math.round(r.onMs), wallMs: Math.round(r.wallMs), windows: r.windows, lagged: r.lagged, errors: r.errors };
+}
+
 /** Scripts' commands arrive again as `lua` lines: count those, not the script call's own key arguments. */
 const scriptCalls = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 /** Keys are offered to the sketch as latin1 strings: one char per byte, so distinct binary keys stay distinct. */

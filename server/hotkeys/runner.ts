@@ -2,9 +2,9 @@
 // keeps its progress for the API, and saves the result (keys, method, what it cost) in the store.
 import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import { describeError, type NodeConnection } from '../valkey/connection.ts';
-import { commandKeys, type CommandKeys } from '../valkey/commandKeys.ts';
+import { commandKeys } from '../valkey/commandKeys.ts';
 import { keySlot } from '../valkey/keySlot.ts';
-import { defaultMonitorSample, sampleWithMonitor } from './monitorSample.ts';
+import { defaultMonitorSample, sampleCost, sampleWithMonitor, scaledKeys, type MonitorSampleResult } from './monitorSample.ts';
 import { runServerHotkeys } from './redisHotkeys.ts';
 import { defaultTwoPhase, runTwoPhase, type TwoPhaseNode } from './twoPhase.ts';
 import type { HotkeyMethod, HotkeyRow, HotkeyRun, HotkeyRunStatus } from './types.ts';
@@ -222,18 +222,13 @@ export class HotkeyRunner {
         }
       }
       if (opened.length === 0) return;
-      const commandTable = new Map<string, CommandKeys>();
       const r = await runTwoPhase(opened, {
         ...defaultTwoPhase,
         durationMs: req.durationS * 1000,
         top: req.top,
         signal,
         route,
-        sample: async (address, keep, durationMs) => {
-          let keys = commandTable.get(address);
-          if (!keys) commandTable.set(address, (keys = commandKeys(await (await route(address)).call('COMMAND'))));
-          return sampleWithMonitor(() => this.deps.openNode(address), keys, { ...defaultMonitorSample, durationMs, keep, signal });
-        },
+        sample: (address, keep, durationMs) => this.sampleNode(address, durationMs, signal, keep),
       });
       Object.assign(errors, r.errors);
       extra['windowMs'] = Math.round(r.windowMs);
@@ -249,8 +244,8 @@ export class HotkeyRunner {
     }
   }
 
-  /** The MONITOR sample of one node: its keys by estimated accesses over the whole run, shares of what was sampled. */
-  private async monitorNode(address: string, clustered: boolean, req: HotkeyRunRequest, signal: AbortSignal): Promise<{ rows: HotkeyRow[]; cost: Record<string, unknown> }> {
+  /** A MONITOR sample of one node, its command table read first (where each command's keys are); fails when no window could start. */
+  private async sampleNode(address: string, durationMs: number, signal: AbortSignal, keep?: (key: Buffer) => boolean): Promise<MonitorSampleResult> {
     const admin = await this.deps.openNode(address);
     let keys;
     try {
@@ -258,27 +253,20 @@ export class HotkeyRunner {
     } finally {
       admin.disconnect();
     }
-    const r = await sampleWithMonitor(() => this.deps.openNode(address), keys, { ...defaultMonitorSample, durationMs: req.durationS * 1000, signal });
+    const r = await sampleWithMonitor(() => this.deps.openNode(address), keys, { ...defaultMonitorSample, durationMs, keep, signal });
     if (r.windows > 0 && r.onMs === 0 && r.errors.length > 0) throw new Error(r.errors[0]);
-    // Counts seen while MONITOR was on, scaled to the whole run: the sample saw onMs of wallMs.
-    const scale = r.onMs > 0 ? r.wallMs / r.onMs : 0;
-    const rows = r.top.slice(0, req.top).map((k, i): HotkeyRow => ({
-      node: address,
-      key: k.key,
-      metric: 'ops',
-      value: k.count * scale,
-      error: k.error * scale,
-      share: r.keyAccesses > 0 ? k.count / r.keyAccesses : null,
-      memoryBytes: null,
-      slot: null,
-      type: null,
-      ttlMs: null,
-      rank: i + 1,
-    }));
+    return r;
+  }
+
+  /** The MONITOR method on one node: its keys by estimated accesses over the whole run, shares of what was sampled. */
+  private async monitorNode(address: string, clustered: boolean, req: HotkeyRunRequest, signal: AbortSignal): Promise<{ rows: HotkeyRow[]; cost: Record<string, unknown> }> {
+    const r = await this.sampleNode(address, req.durationS * 1000, signal);
+    const rows = scaledKeys(r)
+      .slice(0, req.top)
+      .map((k, i): HotkeyRow => ({ node: address, key: k.key, metric: 'ops', value: k.value, error: k.error, share: k.share, memoryBytes: null, slot: null, type: null, ttlMs: null, rank: i + 1 }));
     // Details are a bonus: a node that cannot answer them still gives its keys.
     const keysRead = signal.aborted ? 0 : await this.describeKeys(address, rows, clustered).catch(() => 0);
-    const cost = { commandsSeen: r.commands, keyAccesses: r.keyAccesses, monitorOnMs: Math.round(r.onMs), wallMs: Math.round(r.wallMs), windows: r.windows, lagged: r.lagged, keysRead, errors: r.errors };
-    return { rows, cost };
+    return { rows, cost: { ...sampleCost(r), keysRead } };
   }
 
   /**

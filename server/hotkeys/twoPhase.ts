@@ -5,7 +5,7 @@ import { keySlot } from '../valkey/keySlot.ts';
 import type { SlotStatsReply } from '../valkey/slotStatsReply.ts';
 import { abortableSleep } from './abortableSleep.ts';
 import { defaultNoiseFloor, rankHotSlots, slotDeltas, type HotSlot, type NoiseFloor, type SlotDelta } from './hotSlots.ts';
-import type { MonitorSampleResult } from './monitorSample.ts';
+import { sampleCost, scaledKeys, type MonitorSampleResult } from './monitorSample.ts';
 import { attributeSlots, lfuAccesses, lfuCounters, slotKeys, slotStatsSnapshot, type WeightedKey } from './slotScan.ts';
 import type { HotkeyMetric, HotkeyRow } from './types.ts';
 
@@ -31,7 +31,7 @@ export interface TwoPhaseOptions {
   signal?: AbortSignal;
   /** Opens a connection to any cluster node (CLUSTERSCAN redirections); closed by the caller's close(). */
   route(address: string): Promise<NodeConnection>;
-  /** A MONITOR sample of one node counting only keys `keep` accepts. */
+  /** A MONITOR sample of one node counting only keys `keep` accepts (rejects when no window could start). */
   sample(address: string, keep: (key: Buffer) => boolean, durationMs: number): Promise<MonitorSampleResult>;
 }
 
@@ -134,11 +134,9 @@ export async function runTwoPhase(nodes: TwoPhaseNode[], o: TwoPhaseOptions): Pr
         } else {
           const slots = new Set(mine.map((s) => s.slot));
           const r = await o.sample(node, (k) => slots.has(keySlot(k)), sampleMs);
-          cost.monitor = { commandsSeen: r.commands, keyAccesses: r.keyAccesses, monitorOnMs: Math.round(r.onMs), wallMs: Math.round(r.wallMs), windows: r.windows, lagged: r.lagged, errors: r.errors };
-          if (r.windows > 0 && r.onMs === 0 && r.errors.length > 0) throw new Error(r.errors[0]);
-          const scale = r.onMs > 0 ? r.wallMs / r.onMs : 0;
+          cost.monitor = sampleCost(r);
           const weighted = r.top.map((k) => ({ key: k.key, slot: keySlot(k.key), weight: k.count }));
-          const ops = new Map(r.top.map((k) => [k.key.toString('latin1'), { value: k.count * scale, error: k.error * scale, share: r.allKeyAccesses > 0 ? k.count / r.allKeyAccesses : null }]));
+          const ops = new Map(scaledKeys(r).map((k) => [k.key.toString('latin1'), k]));
           rows.push(...keyRows(node, mine, weighted, cost, o.top, (k) => ops.get(k.toString('latin1')), 'ops'));
         }
       }),
