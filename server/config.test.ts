@@ -12,7 +12,7 @@ test('defaults: localhost target, port 8379, 7d retention, 1s INFO', () => {
   expect(c.host).toBe('127.0.0.1');
   expect(c.db).toBe('./skyscope.duckdb');
   expect(c.retentionMs).toBe(7 * 86_400_000);
-  expect(c.intervals).toEqual({ info: 1000, memory_stats: 5000, slot_stats: 10_000, topology: 10_000 });
+  expect(c.intervals).toEqual({ info: 1000, memory_stats: 5000, slot_stats: 10_000, topology: 10_000, commandlog: 5000, latency: 5000 });
   expect(Object.isFrozen(c)).toBe(true);
 });
 
@@ -28,8 +28,9 @@ test('flags override env, env overrides file', () => {
 });
 
 test('--interval sets INFO and raises slower sources; SOURCE=DURATION sets one', () => {
-  expect(loadConfig(['--interval', '10s'], {}).intervals).toEqual({ info: 10_000, memory_stats: 10_000, slot_stats: 10_000, topology: 10_000 });
+  expect(loadConfig(['--interval', '10s'], {}).intervals).toEqual({ info: 10_000, memory_stats: 10_000, slot_stats: 10_000, topology: 10_000, commandlog: 10_000, latency: 10_000 });
   expect(loadConfig(['--interval', '1s', '--interval=memory_stats=1s'], {}).intervals.memory_stats).toBe(1000);
+  expect(loadConfig(['--interval', '200ms', '--interval', 'commandlog=1s', '--interval', 'latency=2s'], {}).intervals).toMatchObject({ commandlog: 1000, latency: 2000 });
 });
 
 test('targets: several URLs, credentials kept out of display, SKYSCOPE_PASSWORD used when URL has none', () => {

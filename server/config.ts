@@ -9,6 +9,8 @@ export interface Intervals {
   memory_stats: number;
   slot_stats: number;
   topology: number;
+  commandlog: number;
+  latency: number;
 }
 
 export interface Config {
@@ -47,7 +49,7 @@ export interface DemoOptions {
 
 export class ConfigError extends Error {}
 
-export const defaultIntervals: Intervals = { info: 1000, memory_stats: 5000, slot_stats: 10_000, topology: 10_000 };
+export const defaultIntervals: Intervals = { info: 1000, memory_stats: 5000, slot_stats: 10_000, topology: 10_000, commandlog: 5000, latency: 5000 };
 const defaultTarget = 'redis://127.0.0.1:6379';
 
 export const usage = `Usage: skyscope [options] [redis://|rediss://[user:pass@]host:port[/db] ...]
@@ -62,7 +64,8 @@ Options:
   --host ADDR             address to serve on (default 127.0.0.1)
   --port N                port to serve on (default 8379)
   --interval DURATION     INFO poll interval (default 1s); other sources never poll faster than it.
-                          SOURCE=DURATION sets one source (info, memory_stats, slot_stats, topology); repeatable
+                          SOURCE=DURATION sets one source (info, memory_stats, slot_stats, topology,
+                          commandlog, latency); repeatable
   --retention DURATION    how long history is kept (default 7d)
   --headless              collector and API only, no UI
   --read-only             refuse every write or dangerous command

@@ -60,8 +60,12 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
   const latest = new LatestValues();
   const live = new LiveHub();
   const latestSamples = new LatestSamples();
+  // Where each node's command log and latency history stop in the file, so a restart stores nothing twice.
+  const resume = await store.logResumePoints();
   const monitor = new Monitor(cfg.targets, {
     sink: fanOut(store, live, latestSamples),
+    logSink: store,
+    resume,
     latest,
     log,
     settings: {
@@ -70,6 +74,8 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       memoryStatsIntervalMs: cfg.intervals.memory_stats,
       slotStatsIntervalMs: cfg.intervals.slot_stats,
       topologyIntervalMs: cfg.intervals.topology,
+      commandLogIntervalMs: cfg.intervals.commandlog,
+      latencyIntervalMs: cfg.intervals.latency,
       ...overrides,
     },
   });

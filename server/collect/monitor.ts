@@ -11,7 +11,7 @@ import { buildShards, ownership, type DiscoveredShard, type Topology, type Topol
 import { formatAddress } from './infoReadings.ts';
 import { NodeWatcher, type CollectorSettings, type NodeSnapshot, type Role } from './nodeWatcher.ts';
 import { Poller } from './poller.ts';
-import type { SampleSink } from './sink.ts';
+import type { LogResumePoints, LogSink, SampleSink } from './sink.ts';
 import { slotMoves } from './slotMoves.ts';
 
 export interface MonitorDeps {
@@ -20,6 +20,10 @@ export interface MonitorDeps {
   log: Logger;
   settings: CollectorSettings;
   now?: () => number;
+  /** Command log entries and latency samples; without it those sources are not polled. */
+  logSink?: LogSink;
+  /** Where each node's log collection resumes (what the store already has). */
+  resume?: LogResumePoints;
 }
 
 /** One configured target URL and the nodes found through it. */
@@ -109,6 +113,28 @@ export class Monitor {
         }
       }),
     );
+  }
+
+  /** Sets latency-monitor-threshold on the named nodes (every node that is up when none are named); errors per node. */
+  async setLatencyThreshold(ms: number, addresses?: string[]): Promise<{ address: string; error?: string }[]> {
+    const chosen = [...this.watchers.values()].filter((w) => (addresses ? addresses.includes(w.address) : w.snapshot().state === 'up'));
+    return Promise.all(
+      chosen.map(async (w) => {
+        try {
+          await w.setLatencyThreshold(ms);
+          return { address: w.address };
+        } catch (e) {
+          return { address: w.address, error: describeError(e) };
+        }
+      }),
+    );
+  }
+
+  /** LATENCY DOCTOR of one watched node. */
+  async latencyDoctor(address: string): Promise<string> {
+    const w = this.watchers.get(address);
+    if (!w) throw new Error(`${address} is not a watched node`);
+    return w.latencyDoctor();
   }
 
   /** A connection of its own to a watched node (its credentials and TLS), for work that must not hold up the pollers. */

@@ -15,7 +15,8 @@ import { Poller } from './poller.ts';
 import { RateTracker } from './rates.ts';
 import { SlotCounterTracker } from './slotCounters.ts';
 import { parseSlotStats } from '../valkey/slotStatsReply.ts';
-import type { NodeEvent, NodeEventKind, Sample, SampleSink } from './sink.ts';
+import type { LogResumePoints, LogSink, NodeEvent, NodeEventKind, Sample, SampleSink } from './sink.ts';
+import { LogCollector, type CommandLogStatus, type LatencyStatus } from './logCollector.ts';
 
 export interface CollectorSettings {
   infoIntervalMs: number;
@@ -23,6 +24,10 @@ export interface CollectorSettings {
   /** CLUSTER SLOT-STATS on primaries of a cluster. */
   slotStatsIntervalMs: number;
   topologyIntervalMs: number;
+  /** COMMANDLOG / SLOWLOG of every node. */
+  commandLogIntervalMs: number;
+  /** LATENCY LATEST / HISTORY / HISTOGRAM of every node. */
+  latencyIntervalMs: number;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
 }
@@ -32,12 +37,14 @@ export const defaultCollectorSettings: CollectorSettings = {
   memoryStatsIntervalMs: 5000,
   slotStatsIntervalMs: 10_000,
   topologyIntervalMs: 10_000,
+  commandLogIntervalMs: 5000,
+  latencyIntervalMs: 5000,
   connectTimeoutMs: 3000,
   commandTimeoutMs: 3000,
 };
 
 export type NodeState = 'connecting' | 'up' | 'down';
-export type SourceName = 'info' | 'memory_stats' | 'slot_stats';
+export type SourceName = 'info' | 'memory_stats' | 'slot_stats' | 'commandlog' | 'latency';
 export type Role = 'primary' | 'replica' | 'unknown';
 
 export interface SourceStatus {
@@ -64,6 +71,10 @@ export interface NodeSnapshot {
   slotStatsCounters?: boolean;
   lastError?: string;
   sources: Record<SourceName, SourceStatus>;
+  /** The command log as last read: which command, each log's threshold, length and what was collected or lost. */
+  commandLog?: { source: 'commandlog' | 'slowlog' | null; logs: CommandLogStatus[] };
+  /** The latency monitor as last read. */
+  latency?: LatencyStatus;
 }
 
 export interface NodeWatcherDeps {
@@ -74,6 +85,10 @@ export interface NodeWatcherDeps {
   now?: () => number;
   /** Called when the node's role or primary changes, or it goes down: the topology should be re-read. */
   onTopologyHint?: (address: string, reason: string) => void;
+  /** Where command log entries and latency samples go; without it those sources are not polled. */
+  logSink?: LogSink;
+  /** Where each log's collection resumes (what the store already has). */
+  resume?: LogResumePoints;
 }
 
 export class NodeWatcher {
@@ -86,7 +101,10 @@ export class NodeWatcher {
   private runId: string | undefined;
   /** Settings seen in the last INFO, to record config_change events. */
   private config: ConfigSnapshot | undefined;
-  private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0, slot_stats: 0 };
+  private pollErrors: Record<SourceName, number> = { info: 0, memory_stats: 0, slot_stats: 0, commandlog: 0, latency: 0 };
+  private readonly logs: LogCollector;
+  /** run_id of the server behind the current connection, read when it was opened (a restart always drops it). */
+  private connRunId: string | undefined;
   private readonly slotCounters = new SlotCounterTracker();
   private snap: NodeSnapshot;
   private downError: string | undefined;
@@ -109,14 +127,21 @@ export class NodeWatcher {
       clusterNodeId: hint.clusterNodeId,
       state: 'connecting',
       since: this.now(),
-      sources: { info: pending(), memory_stats: pending(), slot_stats: pending() },
+      sources: { info: pending(), memory_stats: pending(), slot_stats: pending(), commandlog: pending(), latency: pending() },
     };
+    this.logs = new LogCollector(this.address, deps.resume ?? { commandLog: [], latency: [] }, this.now);
     const s = deps.settings;
     this.pollers = [
       new Poller({ name: 'info', intervalMs: s.infoIntervalMs, run: () => this.pollInfo(), onError: (e) => this.sourceFailed('info', e) }),
       new Poller({ name: 'memory_stats', intervalMs: s.memoryStatsIntervalMs, run: () => this.pollMemoryStats(), onError: (e) => this.sourceFailed('memory_stats', e) }),
       new Poller({ name: 'slot_stats', intervalMs: s.slotStatsIntervalMs, run: () => this.pollSlotStats(), onError: (e) => this.sourceFailed('slot_stats', e) }),
     ];
+    if (deps.logSink) {
+      this.pollers.push(
+        new Poller({ name: 'commandlog', intervalMs: s.commandLogIntervalMs, run: () => this.pollCommandLog(), onError: (e) => this.sourceFailed('commandlog', e) }),
+        new Poller({ name: 'latency', intervalMs: s.latencyIntervalMs, run: () => this.pollLatency(), onError: (e) => this.sourceFailed('latency', e) }),
+      );
+    }
   }
 
   /** lastError is derived: the connection error while down, else the first failing source's error. */
@@ -124,6 +149,10 @@ export class NodeWatcher {
     const snap = structuredClone(this.snap);
     const failing = (Object.entries(snap.sources) as [SourceName, SourceStatus][]).find(([, st]) => st.state === 'failing');
     snap.lastError = snap.state === 'down' ? this.downError : failing ? `${failing[0]}: ${failing[1].lastError}` : undefined;
+    if (this.deps.logSink) {
+      snap.commandLog = { source: this.logs.source, logs: structuredClone([...this.logs.logs.values()]) };
+      snap.latency = structuredClone(this.logs.latency);
+    }
     return snap;
   }
 
@@ -155,6 +184,10 @@ export class NodeWatcher {
         }
         this.conn = conn;
         await this.detectCapabilities(conn);
+        // Command log ids start again when the server restarts; its run_id tells the logs apart.
+        const server = parseInfo(String(await rawCall(conn, ['INFO', 'server']).catch(() => '')));
+        this.connRunId = server['server']?.['run_id'] || undefined;
+        this.logs.resetWindows();
         return conn;
       })().finally(() => {
         this.connecting = undefined;
@@ -166,6 +199,7 @@ export class NodeWatcher {
   private dropConnection(): void {
     this.conn?.disconnect();
     this.conn = undefined;
+    this.connRunId = undefined;
   }
 
   /** COMMAND LIST may be denied by ACL; COMMAND INFO of the containers still tells most of what matters. */
@@ -263,6 +297,69 @@ export class NodeWatcher {
     this.deps.sink.appendSamples(own.map((r) => toSample(this.address, r, ts)));
     this.deps.latest.update(this.address, own, ts);
     this.sourceOk('slot_stats', ts);
+  }
+
+  /**
+   * New command log entries of every log the server has (COMMANDLOG's three on Valkey 8.1+, else SLOWLOG),
+   * each stored once: see LogCollector and CommandLogCursors.
+   */
+  private async pollCommandLog(): Promise<void> {
+    if (this.snap.state !== 'up') return;
+    const conn = await this.connection();
+    // Until the connection's run_id is known, entry ids cannot be placed: wait for the next tick.
+    if (!this.connRunId) return;
+    const caps = this.snap.capabilities;
+    if (caps && !has(caps, 'commandlog|get') && !has(caps, 'slowlog|get')) {
+      this.snap.sources.commandlog = { state: 'unsupported', consecutiveFailures: 0 };
+      return;
+    }
+    const started = this.now();
+    const { entries, events } = await this.logs.pollCommandLog(conn, this.connRunId, caps ? has(caps, 'commandlog|get') : false);
+    const ts = this.now();
+    if (entries.length > 0) this.deps.logSink!.appendCommandLog(entries);
+    for (const e of events) {
+      this.deps.sink.appendEvents([e]);
+      this.deps.log.warn(`node ${this.address}: ${String(e.detail['lost'])} ${String(e.detail['type'])} log entries were dropped by the server (${String(e.detail['reason'])}) before Skyscope read them`);
+    }
+    this.recordOwnPoll('commandlog', started, ts);
+  }
+
+  /** Latency monitor samples (each stored once) and per-command latency windows from LATENCY HISTOGRAM. */
+  private async pollLatency(): Promise<void> {
+    if (this.snap.state !== 'up') return;
+    const conn = await this.connection();
+    const caps = this.snap.capabilities;
+    if (caps && !has(caps, 'latency|latest')) {
+      this.snap.sources.latency = { state: 'unsupported', consecutiveFailures: 0 };
+      return;
+    }
+    const started = this.now();
+    const { samples, windows } = await this.logs.pollLatency(conn, caps ? has(caps, 'latency|histogram') : false);
+    const ts = this.now();
+    if (samples.length > 0) this.deps.logSink!.appendLatency(samples);
+    if (windows.length > 0) this.deps.sink.appendSamples(windows);
+    this.recordOwnPoll('latency', started, ts);
+  }
+
+  private recordOwnPoll(source: SourceName, started: number, ts: number): void {
+    const own = this.selfReadings(source, (ts - started) / 1000, undefined);
+    this.deps.sink.appendSamples(own.map((r) => toSample(this.address, r, ts)));
+    this.deps.latest.update(this.address, own, ts);
+    this.sourceOk(source, ts);
+  }
+
+  /** Sets latency-monitor-threshold (the user confirmed it; refused under --read-only before this is reached). */
+  async setLatencyThreshold(ms: number): Promise<void> {
+    const conn = await this.connection();
+    await rawCall(conn, ['CONFIG', 'SET', 'latency-monitor-threshold', String(ms)]);
+    this.deps.log.info(`node ${this.address}: CONFIG SET latency-monitor-threshold ${ms}`);
+    this.logs.latency.thresholdMs = ms;
+  }
+
+  /** LATENCY DOCTOR's report, read now. */
+  async latencyDoctor(): Promise<string> {
+    const conn = await this.connection();
+    return String(await rawCall(conn, ['LATENCY', 'DOCTOR']));
   }
 
   /**

@@ -24,7 +24,9 @@ export type NodeEventKind =
   | 'restart'
   | 'config_change'
   | 'source_error'
-  | 'slot_move';
+  | 'slot_move'
+  /** Command log entries the server dropped (log reset or rotated) before Skyscope read them. */
+  | 'commandlog_lost';
 
 /** Something that happened to a node, recorded with its time. */
 export interface NodeEvent {
@@ -57,4 +59,54 @@ export interface SampleSink {
   appendSamples(samples: Sample[]): void;
   appendEvents(events: NodeEvent[]): void;
   appendSlotStats(batch: SlotStatsBatch): void;
+}
+
+export type CommandLogType = 'slow' | 'large-request' | 'large-reply';
+
+/** One command log entry (COMMANDLOG GET or SLOWLOG GET) of one node, read once. */
+export interface CommandLogEntry {
+  /** Unix ms of the server's entry time (whole seconds: the server logs seconds). */
+  ts: number;
+  node: string;
+  type: CommandLogType;
+  /** The server's entry id; with runId and type it identifies the entry. */
+  id: number;
+  runId: string;
+  /** Microseconds (slow) or bytes (large-request, large-reply). */
+  value: number;
+  /** Lower-case command, "config|get" for a container's subcommand. */
+  cmd: string;
+  args: Uint8Array[];
+  /** Bytes the server cut from each argument; 0 when whole. */
+  argsCut: number[];
+  /** Arguments the server dropped past its limit. */
+  argsMore: number;
+  /** Display form of the command line (also what text search looks at). */
+  line: string;
+  /** The command with digits and ids folded, for grouping. */
+  pattern: string;
+  client: string;
+  clientName: string;
+}
+
+/** One latency monitor sample (LATENCY HISTORY): the worst latency of an event in one second. */
+export interface LatencySample {
+  /** Unix ms of the server's second. */
+  ts: number;
+  node: string;
+  event: string;
+  ms: number;
+}
+
+/** Where the command log and latency collectors send what they read; only the store implements it. */
+export interface LogSink {
+  appendCommandLog(entries: CommandLogEntry[]): void;
+  appendLatency(samples: LatencySample[]): void;
+}
+
+/** Where each node's log collection resumes after Skyscope restarts, so nothing is stored twice. */
+export interface LogResumePoints {
+  commandLog: { node: string; type: CommandLogType; runId: string; lastId: number }[];
+  /** lastTs: the newest second stored, unix seconds. */
+  latency: { node: string; event: string; lastTs: number }[];
 }

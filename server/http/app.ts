@@ -16,12 +16,14 @@ import { eventMessage } from './eventText.ts';
 import { parseEnum, parseLimit, parseSelector, parseStep, parseTime } from './params.ts';
 import { renderPrometheus } from './prometheusText.ts';
 import { securityMiddleware } from './security.ts';
+import { registerCommandLogRoutes } from './commandLogRoutes.ts';
+import { registerLatencyRoutes, type LatencyRouteDeps } from './latencyRoutes.ts';
 import { registerHotkeyRoutes, type HotkeyRouteDeps } from './hotkeyRoutes.ts';
 import { registerSlotRoutes } from './slotRoutes.ts';
 
 export interface AppDeps {
-  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats' | 'slotHeatmap' | 'slotHot' | 'slotBalance' | 'slotSeries' | 'hotkeyRuns' | 'hotkeyRun' | 'hotkeyHistory'>;
-  monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[]; topology(): Topology; enableSlotStatsCounters(): Promise<{ address: string; error?: string }[]> };
+  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats' | 'slotHeatmap' | 'slotHot' | 'slotBalance' | 'slotSeries' | 'hotkeyRuns' | 'hotkeyRun' | 'hotkeyHistory' | 'searchCommandLog' | 'groupCommandLog' | 'latencyRange' | 'latencyTotals'>;
+  monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[]; topology(): Topology; enableSlotStatsCounters(): Promise<{ address: string; error?: string }[]> } & LatencyRouteDeps['monitor'];
   latest: LatestValues;
   /** Newest stored sample per series (rates for counters), for /api/latest. */
   latestSamples: LatestSamples;
@@ -179,6 +181,8 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   registerSlotRoutes(app, { store: deps.store, monitor: deps.monitor, readOnly: deps.server.readOnly, slotStatsIntervalMs: deps.server.slotStatsIntervalMs ?? 10_000, now });
+  registerCommandLogRoutes(app, { store: deps.store, nodes: () => deps.monitor.nodes(), now });
+  registerLatencyRoutes(app, { store: deps.store, monitor: deps.monitor, readOnly: deps.server.readOnly, now });
   if (deps.hotkeys) registerHotkeyRoutes(app, { store: deps.store, runner: deps.hotkeys, schedule: deps.hotkeySchedule, nodes: () => deps.monitor.nodes(), now });
 
   app.post('/api/sql', async (c) => {

@@ -18,7 +18,7 @@ export type MetricUnit =
   | 'timestamp_seconds';
 
 /** Where a value comes from; 'replication' values are computed from a primary's INFO but belong to its replica. */
-export type MetricSource = 'info' | 'memory_stats' | 'derived' | 'replication' | 'skyscope';
+export type MetricSource = 'info' | 'memory_stats' | 'derived' | 'replication' | 'latency' | 'skyscope';
 
 export interface MetricDef {
   name: string;
@@ -173,6 +173,7 @@ export const families = {
   commandRejected: def('valkey_command_rejected_calls_total', 'counter', 'calls', 'info', 'Calls refused before execution (ACL, OOM, wrong arity, ...).', { labels: ['cmd'] }),
   commandFailed: def('valkey_command_failed_calls_total', 'counter', 'calls', 'info', 'Calls that ran and returned an error.', { labels: ['cmd'] }),
   commandLatency: def('valkey_command_latency_seconds', 'gauge', 'seconds', 'info', 'Latency percentile of the command since the stats were reset (latencystats); percentile label as the server names it, e.g. 99.9.', { labels: ['cmd', 'percentile'] }),
+  commandWindowLatency: def('valkey_command_window_latency_seconds', 'gauge', 'seconds', 'latency', 'Latency percentile of the calls made in each collection window (from LATENCY HISTOGRAM differences; power-of-two buckets, interpolated); percentile label 50, 99 or 99.9.', { labels: ['cmd', 'percentile'] }),
   errors: def('valkey_errors_total', 'counter', 'errors', 'info', 'Error replies by error prefix (errorstats).', { labels: ['error'] }),
   dbKeys: def('valkey_db_keys', 'gauge', 'keys', 'info', 'Keys in the database (keyspace).', { labels: ['db'], key: true }),
   dbKeysExpiring: def('valkey_db_keys_expiring', 'gauge', 'keys', 'info', 'Keys with a TTL in the database.', { labels: ['db'] }),

@@ -11,6 +11,7 @@ import {
   DuckDBInstance,
   INTEGER,
   LIST,
+  TIMESTAMP,
   UINTEGER,
   USMALLINT,
   VARCHAR,
@@ -63,6 +64,41 @@ const slotTypes: ParamTypes = { grouped: BOOLEAN, metric: VARCHAR, from_ms: BIGI
 const slotParams = (over: Params, names: string[]): Params => {
   const all: Params = { metric: 'cpu', from: at(170), to: at(173), lookback: at(160), h_end: at(160), m_end: at(160), from_ms: BigInt(t0 + 170 * minuteMs), step: 30n, slot_from: 0, slot_to: 16383, per_row: 1, grouped: false, ...over };
   return Object.fromEntries(names.map((n) => [n, all[n]!]));
+};
+
+const commandLogTypes: ParamTypes = {
+  types: LIST(VARCHAR),
+  nodes: LIST(VARCHAR),
+  cmd: VARCHAR,
+  client: VARCHAR,
+  q: VARCHAR,
+  min: BIGINT,
+  max: BIGINT,
+  before_ts: TIMESTAMP,
+  before_node: USMALLINT,
+  before_type: VARCHAR,
+  before_id: BIGINT,
+  limit: INTEGER,
+};
+const commandLogParams = (over: Params): Params => ({
+  ...range(0, 180),
+  types: listValue(['slow', 'large-request', 'large-reply']),
+  nodes: null,
+  cmd: null,
+  client: null,
+  q: null,
+  min: null,
+  max: null,
+  before_ts: null,
+  before_node: null,
+  before_type: null,
+  before_id: null,
+  limit: 10,
+  ...over,
+});
+const commandLogGroupParams = (by: string): Params => {
+  const { before_ts: _a, before_node: _b, before_type: _c, before_id: _d, ...params } = commandLogParams({});
+  return { ...params, by };
 };
 
 const cases: Record<string, GoldenCase> = {
@@ -257,6 +293,24 @@ const cases: Record<string, GoldenCase> = {
     types: slotTypes,
   },
   slot_owners: { query: 'slot_owners', params: slotParams({}, ['lookback', 'to', 'slot_from', 'slot_to', 'h_end', 'm_end']), types: slotTypes },
+  retention_commandlog: { query: 'retention_commandlog', params: { before: at(177) }, show: 'SELECT ts, entry_id FROM commandlog ORDER BY ts' },
+  retention_latency: { query: 'retention_latency', params: { before: at(177) }, show: 'SELECT ts, event FROM latency_samples ORDER BY ts' },
+  commandlog_resume: { query: 'commandlog_resume' },
+  latency_resume: { query: 'latency_resume' },
+  commandlog_search: { query: 'commandlog_search', params: commandLogParams({}), types: commandLogTypes },
+  'commandlog_search#filters': { query: 'commandlog_search', params: commandLogParams({ nodes: listValue(['a:6379']), cmd: 'get', q: 'user', min: 13_000n }), types: commandLogTypes },
+  'commandlog_search#client-type': { query: 'commandlog_search', params: commandLogParams({ client: 'work', types: listValue(['large-reply']) }), types: commandLogTypes },
+  // The page after the 02:57 entry of a (node 1, slow, id 0): older rows only.
+  'commandlog_search#cursor': {
+    query: 'commandlog_search',
+    params: commandLogParams({ before_ts: at(177), before_node: 1, before_type: 'slow', before_id: 0n, limit: 1 }),
+    types: commandLogTypes,
+  },
+  commandlog_groups: { query: 'commandlog_groups', params: commandLogGroupParams('command'), types: { ...commandLogTypes, by: VARCHAR } },
+  'commandlog_groups#pattern': { query: 'commandlog_groups', params: commandLogGroupParams('pattern'), types: { ...commandLogTypes, by: VARCHAR } },
+  latency_range: { query: 'latency_range', params: { ...range(0, 180), nodes: null, events: null, limit: 10 }, types: { nodes: LIST(VARCHAR), events: LIST(VARCHAR), limit: INTEGER } },
+  'latency_range#filters': { query: 'latency_range', params: { ...range(0, 180), nodes: listValue(['a:6379']), events: listValue(['command']), limit: 10 }, types: { nodes: LIST(VARCHAR), events: LIST(VARCHAR), limit: INTEGER } },
+  latency_totals: { query: 'latency_totals' },
   slot_polled_cols: { query: 'slot_polled_cols', params: slotParams({}, ['from', 'to', 'from_ms', 'step', 'h_end', 'm_end']), types: slotTypes },
   slot_totals: { query: 'slot_totals', params: slotParams({ metric: 'cpu', from: at(171) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
   'slot_totals#keys': { query: 'slot_totals', params: slotParams({ metric: 'keys', from: at(172) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
@@ -319,6 +373,24 @@ describe('queries/*.sql goldens', () => {
         { node: 'a:6379', key: new TextEncoder().encode('user:1'), metric: 'net', value: 4096, error: null, share: null, memoryBytes: 72, slot: 10, type: 'string', ttlMs: null, rank: 1 },
       ],
     });
+    // Command log at 02:56-02:58: a's slow log before and after its server restarted (run r2 starts ids at 0), a large
+    // reply on b, one entry with a binary argument; latency samples of two events.
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const entry = (min: number, node: string, type: 'slow' | 'large-reply', id: number, runId: string, value: number, args: Uint8Array[], line: string, pattern: string) =>
+      ({ ts: t0 + min * minuteMs, node, type, id, runId, value, cmd: new TextDecoder().decode(args[0]).toLowerCase(), args, argsCut: args.map(() => 0), argsMore: 0, line, pattern, client: '127.0.0.1:5000', clientName: min > 177 ? 'worker' : '' });
+    store.appendCommandLog([
+      entry(176, 'a:6379', 'slow', 7, 'r1', 25_000, [enc('KEYS'), enc('user:*')], 'KEYS user:*', 'KEYS user:*'),
+      entry(176.5, 'a:6379', 'slow', 8, 'r1', 60_000, [enc('GET'), enc('user:1')], 'GET user:1', 'GET user:#'),
+      entry(177, 'a:6379', 'slow', 0, 'r2', 12_000, [enc('GET'), enc('user:2')], 'GET user:2', 'GET user:#'),
+      entry(177.5, 'b:6380', 'large-reply', 3, 'rb', 2_000_000, [enc('HGETALL'), new Uint8Array([0x62, 0xff, 0x00])], 'HGETALL "b\\xff\\x00"', 'HGETALL ?'),
+      entry(178, 'a:6379', 'slow', 1, 'r2', 15_000, [enc('SORT'), enc('list:9')], 'SORT list:9', 'SORT list:#'),
+    ]);
+    store.appendLatency([
+      { ts: t0 + 176 * minuteMs, node: 'a:6379', event: 'command', ms: 25 },
+      { ts: t0 + 176.5 * minuteMs, node: 'a:6379', event: 'command', ms: 60 },
+      { ts: t0 + 177 * minuteMs, node: 'a:6379', event: 'fork', ms: 12 },
+      { ts: t0 + 178 * minuteMs, node: 'b:6380', event: 'command', ms: 30 },
+    ]);
     await store.maintain();
     await store.close();
     mkdirSync(goldenDir, { recursive: true });

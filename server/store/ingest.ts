@@ -10,7 +10,8 @@ import {
   VARCHAR,
   listValue,
 } from '@duckdb/node-api';
-import type { NodeEvent, Sample, SlotStatsBatch } from '../collect/sink.ts';
+import type { CommandLogEntry, LatencySample, NodeEvent, Sample, SlotStatsBatch } from '../collect/sink.ts';
+import { appendCommandLogRows, appendLatencyRows } from './logs.ts';
 import { tsParam, type NamedQueries } from './db.ts';
 import type { Dictionary, PendingEntries } from './dictionary.ts';
 import type { NodeRecord } from './types.ts';
@@ -49,6 +50,8 @@ export class Ingest {
   /** Slot statistics as they came (a few per node every 10 s); node ids resolved at append. */
   private slotBatches: { nodeId: number; batch: SlotStatsBatch }[] = [];
   private nodes = new Map<string, NodeRecord>();
+  private commandLog: CommandLogEntry[] = [];
+  private latency: LatencySample[] = [];
   private dropped = 0;
 
   constructor(
@@ -95,6 +98,20 @@ export class Ingest {
     this.slotBatches.push({ nodeId: this.dict.nodeId(batch.node), batch });
   }
 
+  appendCommandLog(entries: CommandLogEntry[]): void {
+    for (const e of entries) {
+      this.dict.nodeId(e.node);
+      this.commandLog.push(e);
+    }
+  }
+
+  appendLatency(samples: LatencySample[]): void {
+    for (const s of samples) {
+      this.dict.nodeId(s.node);
+      this.latency.push(s);
+    }
+  }
+
   recordNode(node: NodeRecord): void {
     this.dict.nodeId(node.address);
     const seenAt = node.seenAt ?? this.now();
@@ -104,7 +121,15 @@ export class Ingest {
   }
 
   hasWork(): boolean {
-    return this.samples.ts.length > 0 || this.events.length > 0 || this.slotBatches.length > 0 || this.nodes.size > 0 || this.dict.hasPending();
+    return (
+      this.samples.ts.length > 0 ||
+      this.events.length > 0 ||
+      this.slotBatches.length > 0 ||
+      this.commandLog.length > 0 ||
+      this.latency.length > 0 ||
+      this.nodes.size > 0 ||
+      this.dict.hasPending()
+    );
   }
 
   /** Writes everything buffered. The caller serializes calls (one connection). */
@@ -115,10 +140,14 @@ export class Ingest {
     const events = this.events;
     const slotBatches = this.slotBatches;
     const nodes = this.nodes;
+    const commandLog = this.commandLog;
+    const latency = this.latency;
     const pending = this.dict.takePending();
     this.samples = emptyBuffer();
     this.events = [];
     this.slotBatches = [];
+    this.commandLog = [];
+    this.latency = [];
     this.nodes = new Map();
     try {
       // Dictionary rows first, so no sample ever references an id the file does not have.
@@ -127,6 +156,8 @@ export class Ingest {
       this.dict.restorePending(pending);
       this.requeue(samples, events, nodes);
       this.slotBatches = slotBatches.concat(this.slotBatches);
+      this.commandLog = commandLog.concat(this.commandLog);
+      this.latency = latency.concat(this.latency);
       throw err;
     }
     for (const node of nodes.values()) await this.upsertNode(node);
@@ -137,6 +168,8 @@ export class Ingest {
     }
     if (events.length > 0) await this.appendEventRows(events);
     if (slotBatches.length > 0) await this.appendSlotRows(slotBatches);
+    if (commandLog.length > 0) await appendCommandLogRows(this.db.conn, this.dict, commandLog, this.now());
+    if (latency.length > 0) await appendLatencyRows(this.db.conn, this.dict, latency);
     if (this.dropped > 0) {
       this.log(`store: dropped ${this.dropped} samples while the database was not keeping up`);
       this.dropped = 0;

@@ -70,6 +70,8 @@ export async function dropExpired(o: MaintainOptions, marks: Watermarks): Promis
   await db.run('retention_events', { before: tsParam(rollupBefore) });
   await db.run('retention_hotkeys', { before: tsParam(rollupBefore) });
   await db.run('retention_hotkey_runs', { before: tsParam(rollupBefore) });
+  await db.run('retention_commandlog', { before: tsParam(rollupBefore) });
+  await db.run('retention_latency', { before: tsParam(rollupBefore) });
 }
 
 export async function loadWatermarks(db: NamedQueries): Promise<Partial<Watermarks>> {

@@ -8,6 +8,7 @@ import { namedQueries, tsParam, type NamedQueries } from './db.ts';
 import { Dictionary, type MetricEntry } from './dictionary.ts';
 import { hotkeyHistory, hotkeyRunById, hotkeyRunKeys, listHotkeyRuns, saveHotkeyRun } from './hotkeys.ts';
 import { StoreQueryError } from './errors.ts';
+import { groupCommandLog, latencyRange, latencyTotals, logResumePoints, searchCommandLog } from './logs.ts';
 import { Ingest } from './ingest.ts';
 import { dayMs, dropExpired, inTransaction, loadWatermarks, rollUp, type Watermarks } from './maintain.ts';
 import { migrate } from './migrate.ts';
@@ -141,6 +142,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       ingest.appendSlotStats(batch);
       latestSlots.note(dict.nodeId(batch.node), batch);
     },
+    appendCommandLog(entries) {
+      if (open('appendCommandLog')) ingest.appendCommandLog(entries);
+    },
+    appendLatency(samples) {
+      if (open('appendLatency')) ingest.appendLatency(samples);
+    },
     recordNode(node: NodeRecord) {
       if (open('recordNode')) ingest.recordNode(node);
     },
@@ -223,6 +230,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       });
     },
     hotkeyHistory: (q) => (assertOpen(), readPool.use((db) => hotkeyHistory(db, dict, q))),
+
+    logResumePoints: () => (assertOpen(), readPool.use((db) => logResumePoints(db))),
+    searchCommandLog: (f, page) => (assertOpen(), readPool.use((db) => searchCommandLog(db, f, page))),
+    groupCommandLog: (f, by, limit) => (assertOpen(), readPool.use((db) => groupCommandLog(db, f, by, limit))),
+    latencyRange: (q) => (assertOpen(), readPool.use((db) => latencyRange(db, q))),
+    latencyTotals: () => (assertOpen(), readPool.use((db) => latencyTotals(db))),
 
     seriesKeys: async () => dict.seriesKeys(),
 

@@ -1,5 +1,6 @@
 // Public types of the store: options, the Store interface, series and SQL query shapes.
-import type { NodeEvent, SampleSink, Sample, SlotStatsBatch } from '../collect/sink.ts';
+import type { CommandLogEntry, LatencySample, LogResumePoints, LogSink, NodeEvent, SampleSink, Sample, SlotStatsBatch } from '../collect/sink.ts';
+import type { CommandLogCursor, CommandLogFilter, CommandLogGroup, CommandLogPage, LatencyRow, LatencyTotals } from './logs.ts';
 import type { QueryTexts } from './queries.ts';
 import type { HotkeyRun } from '../hotkeys/types.ts';
 import type { HotkeyHistoryPoint, StoredHotkeyRow, StoredHotkeyRun } from './hotkeys.ts';
@@ -189,7 +190,7 @@ export interface SlotSeries {
   data: (number | null)[][];
 }
 
-export interface Store extends SampleSink {
+export interface Store extends SampleSink, LogSink {
   appendSamples(samples: Sample[]): void;
   appendEvents(events: NodeEvent[]): void;
   appendSlotStats(batch: SlotStatsBatch): void;
@@ -214,6 +215,17 @@ export interface Store extends SampleSink {
   hotkeyRun(id: number): Promise<(StoredHotkeyRun & { rows: StoredHotkeyRow[] }) | undefined>;
   /** One key's values in every run in [from, to) that found it. */
   hotkeyHistory(q: { key: Uint8Array; from: number; to: number }): Promise<HotkeyHistoryPoint[]>;
+  /** Command log entries and latency samples, buffered and written with the next flush. */
+  appendCommandLog(entries: CommandLogEntry[]): void;
+  appendLatency(samples: LatencySample[]): void;
+  /** Where each node's command log and latency history stop in the file. */
+  logResumePoints(): Promise<LogResumePoints>;
+  /** Command log entries matching the filter, newest first, a page at a time. */
+  searchCommandLog(f: CommandLogFilter, page: { limit: number; before?: CommandLogCursor }): Promise<CommandLogPage>;
+  groupCommandLog(f: CommandLogFilter, by: 'command' | 'pattern', limit: number): Promise<CommandLogGroup[]>;
+  latencyRange(q: { from: number; to: number; nodes?: string[]; events?: string[]; limit: number }): Promise<LatencyRow[]>;
+  /** Per node and event, over everything kept. */
+  latencyTotals(): Promise<LatencyTotals[]>;
   /** Rollups, compaction and retention; idempotent. */
   maintain(): Promise<void>;
 }

@@ -166,13 +166,17 @@ async function serve(path: string): Promise<BenchServer> {
     hotkeyRuns: store.hotkeyRuns.bind(store),
     hotkeyRun: store.hotkeyRun.bind(store),
     hotkeyHistory: store.hotkeyHistory.bind(store),
+    searchCommandLog: store.searchCommandLog.bind(store),
+    groupCommandLog: store.groupCommandLog.bind(store),
+    latencyRange: store.latencyRange.bind(store),
+    latencyTotals: store.latencyTotals.bind(store),
   };
   const ui = uiFromFiles(await pageFiles());
   let server: ReturnType<typeof Bun.serve> | undefined;
   try {
     const app = createApp({
       store: timedStore,
-      monitor: { nodes: () => [], targets: () => [], topology: () => ({ updatedAt: 0, targets: [], shards: [] }), enableSlotStatsCounters: async () => [] },
+      monitor: { nodes: () => [], targets: () => [], topology: () => ({ updatedAt: 0, targets: [], shards: [] }), enableSlotStatsCounters: async () => [], setLatencyThreshold: async () => [], latencyDoctor: async () => '' },
       latest: new LatestValues(),
       latestSamples: new LatestSamples(),
       live: new LiveHub(),

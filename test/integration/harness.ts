@@ -19,7 +19,7 @@ export interface TestSkyscope extends Skyscope {
 }
 
 /** Fast intervals so tests see several polls within a second or two. */
-export const fastIntervals = ['--interval', '200ms', '--interval', 'memory_stats=400ms', '--interval', 'topology=1s'];
+export const fastIntervals = ['--interval', '200ms', '--interval', 'memory_stats=400ms', '--interval', 'topology=1s', '--interval', 'commandlog=1s', '--interval', 'latency=1s'];
 
 /** opts.ui serves the UI (browser tests); otherwise Skyscope runs --headless. */
 export async function startTestSkyscope(targets: string[], extraArgs: string[] = [], env: Record<string, string> = {}, opts: { ui?: boolean } = {}): Promise<TestSkyscope> {

@@ -1,0 +1,3 @@
+-- Drops command log entries logged before $before (a whole hour).
+DELETE FROM commandlog
+WHERE ts < $before;

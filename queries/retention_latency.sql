@@ -1,0 +1,3 @@
+-- Drops latency monitor samples before $before (a whole hour).
+DELETE FROM latency_samples
+WHERE ts < $before;
