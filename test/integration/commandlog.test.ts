@@ -2,7 +2,7 @@
 // rotation, a server restart and a Skyscope restart; COMMANDLOG on Valkey 9.1, SLOWLOG on Redis 7.0 and Valkey 8.0.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import Redis from 'ioredis';
-import { startStandalone, type Flavor, type ServerHandle } from '../servers/servers.ts';
+import { startCluster, startStandalone, type ClusterHandle, type Flavor, type ServerHandle } from '../servers/servers.ts';
 import { startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
 
 interface EntryJson {
@@ -224,5 +224,45 @@ describe.each(['valkey9', 'redis7', 'valkey8'] as Flavor[])('%s command log and 
     } finally {
       await second.dispose();
     }
+  });
+});
+
+describe('valkey9 cluster: every node', () => {
+  let cluster: ClusterHandle;
+  let sky: TestSkyscope;
+  beforeAll(async () => {
+    cluster = await startCluster('valkey9', { primaries: 3, replicasPerPrimary: 1, config: { 'latency-monitor-threshold': '20', 'slowlog-log-slower-than': '20000' } });
+    sky = await startTestSkyscope([cluster.seedUrl]);
+    await waitFor('every node polled', async () => {
+      const nodes = (await sky.api('/api/commandlog/status')).body.nodes as { sourceState: string }[];
+      return nodes.length === 6 && nodes.every((n) => n.sourceState === 'ok');
+    });
+  });
+  afterAll(async () => {
+    await sky?.dispose();
+    await cluster?.stop();
+  });
+
+  test('slow commands on primaries and replicas are attributed to the node that ran them, with its latency event', async () => {
+    const [p0, p1] = await cluster.primaries();
+    const [r0] = await cluster.replicas();
+    const sleeps = new Map([[p0!, '0.031'], [p1!, '0.032'], [r0!, '0.033']]);
+    for (const [n, s] of sleeps) {
+      const c = new Redis({ host: '127.0.0.1', port: n.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+      c.on('error', () => undefined);
+      await c.connect();
+      await c.call('DEBUG', 'SLEEP', s);
+      c.disconnect();
+    }
+    const found = await waitFor('all three entries', async () => {
+      const e = (await sky.api('/api/commandlog?from=now-10m&cmd=debug|sleep')).body.entries as EntryJson[];
+      return e.length === 3 ? e : null;
+    });
+    for (const [n, s] of sleeps) expect(found.find((e) => e.line === `DEBUG SLEEP ${s}`)?.node).toBe(`127.0.0.1:${n.port}`);
+    const latencyNodes = await waitFor('three latency samples', async () => {
+      const { body } = await sky.api('/api/latency?from=now-10m&event=command');
+      return body.series.length === 3 ? (body.series as { node: string }[]).map((x) => x.node).sort() : null;
+    });
+    expect(latencyNodes).toEqual([...sleeps.keys()].map((n) => `127.0.0.1:${n.port}`).sort());
   });
 });
