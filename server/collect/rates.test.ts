@@ -150,12 +150,26 @@ describe('RateTracker on a real INFO capture', () => {
     expect(got.get('valkey_cpu_usage_ratio')).toBe(0);
   });
 
-  test('a counter that appears only in the second poll has no rate yet', () => {
+  test('a commandstats or errorstats line that appears counts from 0 (the server lists them from the first call)', () => {
     const tracker = new RateTracker();
     tracker.toSamples(NODE, readingsOf(first), T0, W0);
-    const withNew = later.replace('# Errorstats\r\n', '# Errorstats\r\nerrorstat_NOPERM:count=3\r\n');
+    const withNew = later
+      .replace('# Errorstats\r\n', '# Errorstats\r\nerrorstat_NOPERM:count=3\r\n')
+      .replace('# Commandstats\r\n', '# Commandstats\r\ncmdstat_sort:calls=2,usec=60000,usec_per_call=30000.00,rejected_calls=0,failed_calls=1\r\n');
     const got = byKey(tracker.toSamples(NODE, readingsOf(withNew), T0 + 10_000, W0 + 10_000));
-    expect(got.has('valkey_errors_total{error="NOPERM"}')).toBe(false);
+    expect(got.get('valkey_errors_total{error="NOPERM"}')).toBeCloseTo(0.3, 9);
     expect(got.get('valkey_errors_total{error="ERR"}')).toBe(0);
+    expect(got.get('valkey_command_calls_total{cmd="sort"}')).toBeCloseTo(0.2, 9);
+    expect(got.get('valkey_command_duration_seconds_total{cmd="sort"}')).toBeCloseTo(0.006, 9);
+    expect(got.get('valkey_command_failed_calls_total{cmd="sort"}')).toBeCloseTo(0.1, 9);
+    expect(got.get('valkey_command_avg_latency_seconds{cmd="sort"}')).toBeCloseTo(0.03, 9);
+  });
+
+  test('any other counter that appears only in the second poll has no rate yet', () => {
+    const tracker = new RateTracker();
+    tracker.toSamples(NODE, readingsOf(first.replace(/^total_net_input_bytes:.*\r\n/m, '')), T0, W0);
+    const got = byKey(tracker.toSamples(NODE, readingsOf(later), T0 + 10_000, W0 + 10_000));
+    expect(got.has('valkey_net_input_bytes_total')).toBe(false);
+    expect(got.has('valkey_commands_processed_total')).toBe(true);
   });
 });

@@ -4,6 +4,13 @@ import { seriesKey } from '../metrics/seriesKey.ts';
 import type { Sample } from './sink.ts';
 import type { Reading } from './infoReadings.ts';
 
+/**
+ * Counters the server lists only once they are above zero (a command's first call adds its commandstats line, an
+ * error's first reply its errorstats line): absent from the previous poll means 0 then, so a command's first
+ * calls, however slow, get a rate instead of being taken as a baseline.
+ */
+const listedWhenNonzero = new Set([families.commandCalls, families.commandDuration, families.commandRejected, families.commandFailed, families.errors].map((m) => m.name));
+
 interface Previous {
   ts: number;
   values: Map<string, number>;
@@ -31,9 +38,9 @@ export class RateTracker {
     const emit = (metric: MetricDef, labels: Record<string, string> | undefined, value: number) => {
       out.push(labels && Object.keys(labels).length > 0 ? { ts: wallTs, node, metric: metric.name, labels, value } : { ts: wallTs, node, metric: metric.name, value });
     };
-    const delta = (key: string): number | undefined => {
+    const delta = (key: string, zeroWhenAbsent = false): number | undefined => {
       if (!prev || dt <= 0) return undefined;
-      const before = prev.values.get(key);
+      const before = prev.values.get(key) ?? (zeroWhenAbsent ? 0 : undefined);
       const now = values.get(key);
       // A counter that went down was reset (CONFIG RESETSTAT, restart): no rate for this interval.
       if (before === undefined || now === undefined || now < before) return undefined;
@@ -45,7 +52,7 @@ export class RateTracker {
         emit(r.metric, r.labels, r.value);
         continue;
       }
-      const d = delta(seriesKey(r.metric.name, r.labels));
+      const d = delta(seriesKey(r.metric.name, r.labels), listedWhenNonzero.has(r.metric.name));
       if (d !== undefined) emit(r.metric, r.labels, d / dt);
     }
 
@@ -63,8 +70,8 @@ export class RateTracker {
 
     for (const r of readings) {
       if (r.metric !== families.commandCalls) continue;
-      const calls = delta(seriesKey(r.metric.name, r.labels));
-      const usec = delta(seriesKey(families.commandDuration.name, r.labels));
+      const calls = delta(seriesKey(r.metric.name, r.labels), true);
+      const usec = delta(seriesKey(families.commandDuration.name, r.labels), true);
       if (calls !== undefined && usec !== undefined && calls > 0) emit(derived.commandAvgLatency, r.labels, usec / calls);
     }
     return out;

@@ -117,6 +117,91 @@ describe.each(['valkey9', 'redis7', 'valkey8'] as Flavor[])('%s command log and 
     expect(rows).toEqual([]);
   });
 
+  test('correlation around the slow command lists it, its latency event, the node\'s traffic and the command that used the time', async () => {
+    const slow = (await entries('cmd=debug|sleep'))[0]!;
+    const { status, body } = await sky.api(`/api/correlate?node=${node}&ts=${slow.ts}&before=30&after=5`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ node, ts: slow.ts, from: slow.ts - 30, to: slow.ts + 5 });
+    expect(body.commandlog.map((e: EntryJson) => e.line)).toContain('DEBUG SLEEP 0.06');
+    expect(body.latency.some((l: { event: string; ms: number }) => l.event === 'command' && l.ms >= 60)).toBe(true);
+    const ops = body.traffic.find((t: { metric: string }) => t.metric === 'valkey_commands_processed_total');
+    expect(ops.during).toBeGreaterThan(0);
+    // 60 ms of DEBUG in a 35 s window: about 1700 µs/s, more than anything Skyscope's polling costs.
+    const debug = body.commands.find((x: { cmd: string }) => x.cmd === 'debug');
+    expect(debug.usecPerSec).toBeGreaterThan(500);
+    expect(body.commands[0].cmd).toBe('debug');
+  });
+
+  test('commandstats over a range: calls/s, µs per call, failed calls and error replies per second', async () => {
+    for (let i = 0; i < 20; i++) await c.call('INCR', 'not-a-number-key-' + (i % 2)).catch(() => undefined);
+    await c.set('text', 'abc');
+    for (let i = 0; i < 10; i++) await c.incr('text').catch(() => undefined);
+    const stats = await waitFor('incr in commandstats', async () => {
+      const { body } = await sky.api(`/api/commandstats?from=now-2m&node=${node}`);
+      const incr = body.commands.find((x: { cmd: string }) => x.cmd === 'incr');
+      return incr?.failedPerSec > 0 && body.errors.length > 0 ? body : null;
+    });
+    const incr = stats.commands.find((x: { cmd: string }) => x.cmd === 'incr');
+    expect(incr.callsPerSec).toBeGreaterThan(0);
+    expect(incr.usecPerCall).toBeGreaterThan(0);
+    expect(stats.errors.map((e: { error: string }) => e.error)).toContain('ERR');
+    // Sorted by time used.
+    const used = stats.commands.map((x: { usecPerSec: number }) => x.usecPerSec);
+    expect(used).toEqual([...used].sort((a, b) => b - a));
+  });
+
+  test('the latency threshold: LATENCY DOCTOR, setting it, and refusing it under --read-only', async () => {
+    const doctor = await sky.api(`/api/latency/doctor?node=${node}`);
+    expect(doctor.status).toBe(200);
+    expect(doctor.body.text).toMatch(/latency spike/i);
+    const set = await sky.api('/api/latency/threshold', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ node, ms: 25 }) });
+    expect(set.status).toBe(200);
+    expect(set.body.nodes).toEqual([{ node, thresholdMs: 25 }]);
+    expect(((await c.call('CONFIG', 'GET', 'latency-monitor-threshold')) as string[])[1]).toBe('25');
+    expect((await sky.api('/api/latency/status')).body.nodes[0].thresholdMs).toBe(25);
+    await c.call('CONFIG', 'SET', 'latency-monitor-threshold', '20');
+    const ro = await startTestSkyscope([server.url], ['--read-only']);
+    try {
+      const refused = await ro.api('/api/latency/threshold', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ node: 'all', ms: 0 }) });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('read_only');
+      expect((await ro.api('/api/latency/status')).body.readOnly).toBe(true);
+    } finally {
+      await ro.dispose();
+    }
+    expect(((await c.call('CONFIG', 'GET', 'latency-monitor-threshold')) as string[])[1]).toBe('20');
+  });
+
+  test.each([
+    ['/api/commandlog?type=slowest', 'type'],
+    ['/api/commandlog?before=yesterday', 'before'],
+    ['/api/commandlog?min=-1', 'min'],
+    ['/api/commandlog?min=10&max=5', 'min'],
+    ['/api/commandlog?limit=5000', 'limit'],
+    ['/api/commandlog/groups?by=client', 'by'],
+    ['/api/commandlog?from=tomorrow', 'from'],
+    ['/api/latency?from=now&to=now-1h', 'from'],
+    ['/api/latency/doctor', 'node'],
+    ['/api/commandstats?from=soon', 'from'],
+    ['/api/correlate?node=NODE', 'ts'],
+    ['/api/correlate?node=NODE&ts=now&before=-5', 'before'],
+  ])('GET %s is a JSON 400 naming %s', async (path, param) => {
+    const { status, body } = await sky.api(path.replace('NODE', node));
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('bad_parameter');
+    expect(body.error.message.startsWith(`${param}:`)).toBe(true);
+  });
+
+  test('unknown nodes are 404s; a threshold body that is not a number of ms is a 400', async () => {
+    expect((await sky.api('/api/correlate?node=10.9.9.9:1&ts=now')).status).toBe(404);
+    expect((await sky.api('/api/latency/doctor?node=10.9.9.9:1')).status).toBe(404);
+    for (const body of ['{"ms": -1}', '{"ms": "10"}', '{"ms": 1.5}', 'nope', '{"ms": 5, "node": 7}']) {
+      const r = await sky.api('/api/latency/threshold', { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('bad_parameter');
+    }
+  });
+
   test('more new entries than the first read asks for are all read; each once', async () => {
     await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
     const p = c.pipeline();
