@@ -12,6 +12,8 @@ test.each([
   [{ kind: 'slot_move', detail: { slots: [[100, 100]], from: 'a:1', to: 'b:1', count: 1 } }, 'slot 100 moved from a:1 to b:1'],
   [{ kind: 'slot_move', detail: { slots: [[0, 9], [20, 20], [30, 31], [40, 40]], from: 'a:1', to: 'b:1', count: 14 } }, '14 slots 0-9, 20, 30-31, … moved from a:1 to b:1'],
   [{ kind: 'slot_move', detail: { slots: [[5, 6]], from: null, to: 'b:1', count: 2 } }, '2 slots 5-6 moved from no owner to b:1'],
+  [{ kind: 'commandlog_lost', detail: { type: 'slow', lost: 2, reason: 'reset', ids: [11, 12] } }, '2 slow log entries lost before they were read (the log was reset)'],
+  [{ kind: 'commandlog_lost', detail: { type: 'large-reply', lost: 40, reason: 'rotated' } }, '40 large-reply log entries lost before they were read (the log rotated past them)'],
 ] as const)('%p reads "%s"', (e, text) => {
   expect(eventMessage(e as any)).toBe(text);
 });

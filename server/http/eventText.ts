@@ -33,6 +33,10 @@ export function eventMessage(e: Pick<NodeEvent, 'kind' | 'detail'>): string {
       const count = Number(d['count']);
       return `${count === 1 ? 'slot' : `${Number.isFinite(count) ? count : '?'} slots`} ${shown || '?'} moved from ${d['from'] ? String(d['from']) : 'no owner'} to ${d['to'] ? String(d['to']) : 'no owner'}`;
     }
+    case 'commandlog_lost': {
+      const why = d['reason'] === 'reset' ? 'the log was reset' : d['reason'] === 'rotated' ? 'the log rotated past them' : 'the server dropped them';
+      return `${str(d['lost'])} ${str(d['type'])} log entries lost before they were read (${why})`;
+    }
     default:
       return String(e.kind).replace(/_/g, ' ');
   }
