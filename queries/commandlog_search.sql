@@ -8,6 +8,7 @@ WHERE c.ts >= $from AND c.ts <= $to
   AND list_contains($types, c.type)
   AND ($nodes IS NULL OR list_contains($nodes, n.address))
   AND ($cmd IS NULL OR c.cmd = $cmd)
+  AND ($pattern IS NULL OR c.pattern = $pattern)
   AND ($client IS NULL OR contains(lower(c.client_addr || ' ' || c.client_name), $client))
   AND ($q IS NULL OR contains(lower(c.line), $q))
   AND ($min IS NULL OR c.value >= $min)

@@ -13,12 +13,17 @@ import { Sql } from './pages/Sql.js';
 import { Events } from './pages/Events.js';
 import { Slots } from './pages/Slots.js';
 import { Hotkeys } from './pages/Hotkeys.js';
+import { Latency } from './pages/Latency.js';
+import { CommandLog } from './pages/CommandLog.js';
 
 const PAGES = [
   { path: '/', label: 'Overview', key: 'o', component: Overview },
   { path: '/dashboard', label: 'Dashboard', key: 'd', component: Dashboard },
   { path: '/slots', label: 'Slots', key: 'l', component: Slots },
   { path: '/hotkeys', label: 'Hot keys', key: 'h', component: Hotkeys },
+  // g l is the Slots page's (cLuster) since before; y as in latencY.
+  { path: '/latency', label: 'Latency', key: 'y', component: Latency },
+  { path: '/commandlog', label: 'Command log', key: 'c', component: CommandLog },
   { path: '/explore', label: 'Metrics', key: 'm', component: Explore },
   { path: '/sql', label: 'SQL', key: 's', component: Sql },
   { path: '/events', label: 'Events', key: 'e', component: Events },

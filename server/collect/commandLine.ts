@@ -1,8 +1,11 @@
 // Turns a logged command's arguments into its name, a display line and a grouping pattern.
 
-/** Commands whose first argument names a subcommand, so "CONFIG GET" and "CONFIG SET" are told apart. */
+/**
+ * Commands whose first argument names a subcommand, so "CONFIG GET" and "CONFIG SET" are told apart. The names
+ * match INFO commandstats (cmdstat_config|get); DEBUG is not one there (no subcommands in COMMAND INFO).
+ */
 const containers = new Set([
-  'acl', 'client', 'cluster', 'command', 'commandlog', 'config', 'debug', 'function', 'hotkeys', 'latency', 'memory',
+  'acl', 'client', 'cluster', 'command', 'commandlog', 'config', 'function', 'hotkeys', 'latency', 'memory',
   'module', 'object', 'pubsub', 'script', 'slowlog', 'xgroup', 'xinfo',
 ]);
 

@@ -93,7 +93,9 @@ export class LogCollector {
       status.length = parseLogLength(replies[2 * i]);
       let records = parseCommandLog(replies[2 * i + 1]);
       if (!this.cursors.reachesBack(type, runId, records, firstAsk) && status.length > records.length) {
-        const g = get(type, status.length);
+        // -1 is the whole log, on every flavor: a count taken from LEN would miss the oldest entries when more
+        // were logged between the two round trips.
+        const g = get(type, -1);
         records = parseCommandLog(await conn.callBuffer(g[0]!, ...g.slice(1)));
       }
       const took = this.cursors.take(type, runId, records, { length: status.length, maxLen: status.maxLen });

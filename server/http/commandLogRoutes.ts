@@ -69,7 +69,7 @@ export function commandLogFilter(q: Record<string, string>, now: number, fallbac
     if (v !== undefined && v.length > maxLength) throw badParam(name, `is longer than ${maxLength} characters`);
     return v || undefined;
   };
-  return { from, to, types, nodes: nodeList('node', q['node']), cmd: text('cmd', 200), client: text('client', 200), q: text('q', 1000), min, max };
+  return { from, to, types, nodes: nodeList('node', q['node']), cmd: text('cmd', 200), pattern: text('pattern', 1000), client: text('client', 200), q: text('q', 1000), min, max };
 }
 
 export function encodeCursor(c: CommandLogCursor): string {

@@ -70,6 +70,7 @@ const commandLogTypes: ParamTypes = {
   types: LIST(VARCHAR),
   nodes: LIST(VARCHAR),
   cmd: VARCHAR,
+  pattern: VARCHAR,
   client: VARCHAR,
   q: VARCHAR,
   min: BIGINT,
@@ -85,6 +86,7 @@ const commandLogParams = (over: Params): Params => ({
   types: listValue(['slow', 'large-request', 'large-reply']),
   nodes: null,
   cmd: null,
+  pattern: null,
   client: null,
   q: null,
   min: null,
@@ -299,6 +301,7 @@ const cases: Record<string, GoldenCase> = {
   latency_resume: { query: 'latency_resume' },
   commandlog_search: { query: 'commandlog_search', params: commandLogParams({}), types: commandLogTypes },
   'commandlog_search#filters': { query: 'commandlog_search', params: commandLogParams({ nodes: listValue(['a:6379']), cmd: 'get', q: 'user', min: 13_000n }), types: commandLogTypes },
+  'commandlog_search#pattern': { query: 'commandlog_search', params: commandLogParams({ pattern: 'GET user:#' }), types: commandLogTypes },
   'commandlog_search#client-type': { query: 'commandlog_search', params: commandLogParams({ client: 'work', types: listValue(['large-reply']) }), types: commandLogTypes },
   // The page after the 02:57 entry of a (node 1, slow, id 0): older rows only.
   'commandlog_search#cursor': {

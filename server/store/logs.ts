@@ -27,6 +27,8 @@ export interface CommandLogFilter {
   types?: CommandLogType[];
   nodes?: string[];
   cmd?: string;
+  /** Exact argument pattern, e.g. "GET user:#". */
+  pattern?: string;
   client?: string;
   q?: string;
   min?: number;
@@ -154,12 +156,13 @@ function filterParams(f: CommandLogFilter): { params: Record<string, DuckDBValue
       types: listValue([...types]),
       nodes: f.nodes && f.nodes.length > 0 ? listValue(f.nodes) : null,
       cmd: opt(f.cmd?.toLowerCase()),
+      pattern: opt(f.pattern),
       client: opt(f.client?.toLowerCase()),
       q: opt(f.q?.toLowerCase()),
       min: optNum(f.min),
       max: optNum(f.max),
     },
-    types: { types: LIST(VARCHAR), nodes: LIST(VARCHAR), cmd: VARCHAR, client: VARCHAR, q: VARCHAR, min: BIGINT, max: BIGINT },
+    types: { types: LIST(VARCHAR), nodes: LIST(VARCHAR), cmd: VARCHAR, pattern: VARCHAR, client: VARCHAR, q: VARCHAR, min: BIGINT, max: BIGINT },
   };
 }
 

@@ -72,8 +72,8 @@ describe.each(['valkey9', 'redis7', 'valkey8'] as Flavor[])('%s command log and 
     await c.call('DEBUG', 'SLEEP', '0.06');
     await c.set('big:1', 'x'.repeat(200_000));
     await c.get('big:1');
-    const slow = await waitFor('the DEBUG SLEEP entry', async () => (await entries('type=slow&cmd=debug|sleep')).find((e) => e.line === 'DEBUG SLEEP 0.06'));
-    expect(slow).toMatchObject({ node, type: 'slow', unit: 'us', cmd: 'debug|sleep', pattern: 'DEBUG SLEEP #' });
+    const slow = await waitFor('the DEBUG SLEEP entry', async () => (await entries('type=slow&cmd=debug')).find((e) => e.line === 'DEBUG SLEEP 0.06'));
+    expect(slow).toMatchObject({ node, type: 'slow', unit: 'us', cmd: 'debug', pattern: 'DEBUG SLEEP #' });
     expect(slow.value).toBeGreaterThanOrEqual(60_000);
     expect(slow.value).toBeLessThan(1_000_000);
     if (commandlog) {
@@ -93,9 +93,9 @@ describe.each(['valkey9', 'redis7', 'valkey8'] as Flavor[])('%s command log and 
     // Several polls later, still once each, in the API and in the file.
     await nextPoll();
     await nextPoll();
-    expect((await entries('cmd=debug|sleep')).length).toBe(1);
+    expect((await entries('cmd=debug')).length).toBe(1);
     await sky.store.flush();
-    expect(await storedCount(`cmd = 'debug|sleep'`)).toBe(1);
+    expect(await storedCount(`cmd = 'debug'`)).toBe(1);
     if (commandlog) expect(await storedCount(`type = 'large-request'`)).toBe(1);
   });
 
@@ -118,7 +118,7 @@ describe.each(['valkey9', 'redis7', 'valkey8'] as Flavor[])('%s command log and 
   });
 
   test('correlation around the slow command lists it, its latency event, the node\'s traffic and the command that used the time', async () => {
-    const slow = (await entries('cmd=debug|sleep'))[0]!;
+    const slow = (await entries('cmd=debug'))[0]!;
     const { status, body } = await sky.api(`/api/correlate?node=${node}&ts=${slow.ts}&before=30&after=5`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ node, ts: slow.ts, from: slow.ts - 30, to: slow.ts + 5 });
@@ -340,7 +340,7 @@ describe('valkey9 cluster: every node', () => {
       c.disconnect();
     }
     const found = await waitFor('all three entries', async () => {
-      const e = (await sky.api('/api/commandlog?from=now-10m&cmd=debug|sleep')).body.entries as EntryJson[];
+      const e = (await sky.api('/api/commandlog?from=now-10m&cmd=debug')).body.entries as EntryJson[];
       return e.length === 3 ? e : null;
     });
     for (const [n, s] of sleeps) expect(found.find((e) => e.line === `DEBUG SLEEP ${s}`)?.node).toBe(`127.0.0.1:${n.port}`);

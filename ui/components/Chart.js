@@ -2,7 +2,7 @@
 import uPlot from 'uplot';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
-import { formatTime, formatValue } from '../lib/format.js';
+import { formatTime, formatValue, trimZeros } from '../lib/format.js';
 
 /** Line colours by series index: mid-tone hues that stay readable on both the dark and the light background. */
 export const PALETTE = ['#4c9be8', '#e8832a', '#37a85a', '#d0569f', '#9a78e0', '#c9a227', '#23aaa0', '#e05a5a', '#7f93ad', '#b07a45', '#5fb8e6', '#8aa833'];
@@ -27,10 +27,7 @@ function eventColor(type) {
   return theme.warn;
 }
 
-/** "1.00" -> "1", "1.50%" -> "1.5%": tick labels and headers read better without trailing zeros. */
-export function trimZeros(s) {
-  return s.replace(/(\.\d*?)0+(?=[^\d]|$)/, '$1').replace(/\.(?=[^\d]|$)/, '');
-}
+export { trimZeros };
 
 const pad2 = (n) => String(n).padStart(2, '0');
 
@@ -131,7 +128,8 @@ function tooltipHtml(u, idx, unit, kind, ev) {
  * events: [{ts, type, message, node}] drawn as vertical markers. onSelectRange(from, to) after a drag across
  * the plot (null on double-click); the chart never zooms itself. syncKey: charts with the same key share a cursor.
  * Optional: metric (data-metric), value (text in the header), hint (header tooltip), legend (false hides it),
- * integer (y ticks at whole numbers, for counts).
+ * integer (y ticks at whole numbers, for counts), points (dots only, no lines: for sparse samples such as latency spikes),
+ * onPick(ts, series) after a click without a drag: the time of the sample nearest the pointer and the index of its series.
  */
 export function Chart({
   title,
@@ -151,6 +149,8 @@ export function Chart({
   hint,
   legend = true,
   integer,
+  points,
+  onPick,
 }) {
   const wrapRef = useRef(null);
   const plotRef = useRef(null);
@@ -161,6 +161,7 @@ export function Chart({
   // Everything hooks read after the chart is built; updated on each render so callbacks see current props.
   live.current.events = events || [];
   live.current.onSelectRange = onSelectRange;
+  live.current.onPick = onPick;
   live.current.unit = unit;
   live.current.kind = kind;
 
@@ -170,7 +171,7 @@ export function Chart({
     const s = series[i] || {};
     cols.push({ label: s.label ?? `series ${i + 1}`, color: s.color ?? paletteColor(i) });
   }
-  const buildKey = JSON.stringify([cols, unit, kind, height, syncKey, !!integer]);
+  const buildKey = JSON.stringify([cols, unit, kind, height, syncKey, !!integer, !!points]);
   const xs = data && data[0] ? data[0] : [];
   const hasValues = hasAnyValue(data);
 
@@ -188,9 +189,25 @@ export function Chart({
     // getComputedStyle forces a style pass: read the theme once, then again only when it changes (the listener above).
     if (!theme.text) readTheme();
     const width = Math.max(100, el.clientWidth);
-    const opts = makeOptions({ cols, unit, kind, integer, height, width, syncKey, live, wrapRef, tipRef });
+    const opts = makeOptions({ cols, unit, kind, integer, points, height, width, syncKey, live, wrapRef, tipRef });
     const u = new uPlot(opts, emptyOrData(data, ncols), el);
     uRef.current = u;
+    // Tests find a sample's pixel through the instance (a point to click); nothing else reads it.
+    if (wrapRef.current) wrapRef.current.uplot = u;
+    // A click that did not drag picks the sample nearest the pointer (uPlot binds no click on the plot itself).
+    let downAt = null;
+    const onDown = (e) => {
+      downAt = e.button === 0 ? [e.clientX, e.clientY] : null;
+    };
+    const onClick = (e) => {
+      const still = downAt && Math.abs(e.clientX - downAt[0]) < 4 && Math.abs(e.clientY - downAt[1]) < 4;
+      downAt = null;
+      if (!still || !live.current.onPick) return;
+      const s = nearestSample(u);
+      if (s) live.current.onPick(s.ts, s.series);
+    };
+    u.over.addEventListener('mousedown', onDown);
+    u.over.addEventListener('click', onClick);
     setHidden(new Set());
     const ro = new ResizeObserver(() => {
       const w = Math.max(100, el.clientWidth);
@@ -199,6 +216,8 @@ export function Chart({
     ro.observe(el);
     return () => {
       ro.disconnect();
+      u.over.removeEventListener('mousedown', onDown);
+      u.over.removeEventListener('click', onClick);
       u.destroy();
       uRef.current = null;
     };
@@ -237,7 +256,7 @@ export function Chart({
     else overlay = html`<div class="chart-state">${emptyText}</div>`;
   }
 
-  return html`<div class="chart-panel" data-testid="chart" data-metric=${metric ?? title} data-points=${xs.length} data-series=${ncols} ref=${wrapRef}>
+  return html`<div class=${'chart-panel' + (onPick ? ' pickable' : '')} data-testid="chart" data-metric=${metric ?? title} data-points=${xs.length} data-series=${ncols} ref=${wrapRef}>
     <div class="chart-title" title=${hint}>
       <span class="chart-name">${title}</span>
       ${loading && hasValues ? html`<span class="spinner small" title="Refreshing"></span>` : null}
@@ -277,7 +296,33 @@ function emptyOrData(data, ncols) {
   return out;
 }
 
-function makeOptions({ cols, unit, kind, integer, height, width, syncKey, live, wrapRef, tipRef }) {
+/**
+ * The sample nearest the pointer over every shown series (uPlot's per-series nearest non-null index), by pixel
+ * distance: {ts, series} or null when no series has a sample near.
+ */
+function nearestSample(u) {
+  const { left, top, idxs } = u.cursor;
+  if (left === undefined || left < 0) return null;
+  let best = null;
+  let bestD = Infinity;
+  for (let i = 1; i < u.series.length; i++) {
+    if (!u.series[i].show) continue;
+    const j = idxs?.[i] ?? u.cursor.idx;
+    if (j === null || j === undefined) continue;
+    const v = u.data[i][j];
+    if (v === null || v === undefined) continue;
+    const dx = u.valToPos(u.data[0][j], 'x') - left;
+    const dy = u.valToPos(v, 'y') - (top ?? 0);
+    const d = dx * dx + dy * dy;
+    if (d < bestD) {
+      bestD = d;
+      best = { ts: u.data[0][j], series: i - 1 };
+    }
+  }
+  return best;
+}
+
+function makeOptions({ cols, unit, kind, integer, points, height, width, syncKey, live, wrapRef, tipRef }) {
   const fmt = (v) => formatValue(v, live.current.unit, live.current.kind);
   const single = cols.length === 1;
   let hovered = false;
@@ -296,9 +341,9 @@ function makeOptions({ cols, unit, kind, integer, height, width, syncKey, live, 
         stroke: c.color,
         _color: c.color,
         width: 1.25,
-        fill: single ? c.color + '1c' : undefined,
+        fill: single && !points ? c.color + '1c' : undefined,
         spanGaps: false,
-        points: { size: 4, space: 8 },
+        ...(points ? { paths: () => null, points: { show: true, size: 7, width: 1, fill: c.color } } : { points: { size: 4, space: 8 } }),
         value: (u, v) => fmt(v),
       })),
     ],

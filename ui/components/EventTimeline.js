@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   { type: 'node_added', label: 'node added' },
   { type: 'node_removed', label: 'node removed' },
   { type: 'source_error', label: 'source error' },
+  { type: 'commandlog_lost', label: 'log entries lost' },
 ];
 
 export function eventLabel(type) {
@@ -28,7 +29,7 @@ export function EventBadge({ type }) {
 }
 
 /** Which type a group of overlapping markers shows: the one most worth noticing. */
-const SEVERITY = ['node_down', 'failover', 'role_change', 'restart', 'source_error', 'node_removed', 'slot_move', 'config_change', 'node_added', 'node_up'];
+const SEVERITY = ['node_down', 'failover', 'role_change', 'restart', 'source_error', 'commandlog_lost', 'node_removed', 'slot_move', 'config_change', 'node_added', 'node_up'];
 const severity = (t) => {
   const i = SEVERITY.indexOf(t);
   return i < 0 ? SEVERITY.length : i;

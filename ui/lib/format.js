@@ -12,6 +12,11 @@ export function formatBytes(v) {
   return `${v < 0 ? '-' : ''}${x >= 100 || i === 0 ? x.toFixed(0) : x.toFixed(1)} ${BYTE_UNITS[i]}`;
 }
 
+/** "1.00" -> "1", "1.50%" -> "1.5%": tick labels and headers read better without trailing zeros. */
+export function trimZeros(s) {
+  return s.replace(/(\.\d*?)0+(?=[^\d]|$)/, '$1').replace(/\.(?=[^\d]|$)/, '');
+}
+
 export function formatNumber(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
