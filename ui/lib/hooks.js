@@ -69,3 +69,15 @@ export function useTick(ms) {
     return () => clearInterval(t);
   }, [ms]);
 }
+
+/** A confirmation dialog's keys: its confirm button (the returned ref) takes the focus, Escape closes it. */
+export function useConfirmDialog(onClose) {
+  const yes = useRef(null);
+  useEffect(() => {
+    yes.current?.focus();
+    const onKey = (e) => e.key === 'Escape' && onClose();
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+  return yes;
+}

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { Link, href, setParams } from '../lib/route.js';
-import { useLoad, useTick } from '../lib/hooks.js';
+import { useConfirmDialog, useLoad, useTick } from '../lib/hooks.js';
 import { formatAgo, formatBytes, formatSeconds, formatTime } from '../lib/format.js';
 import {
   READ_ONLY_METHODS, formatDetailValue, formatHotValue, groupByNode, historySeries, humanizeField, loadRun, methodLabel, metricInfo, metricsIn, rankClusterWide,
@@ -240,13 +240,7 @@ function LastRun({ run }) {
 }
 
 function ConfirmStart({ method, cost, form, targets, busy, onClose, onConfirm }) {
-  const yes = useRef(null);
-  useEffect(() => {
-    yes.current?.focus();
-    const onKey = (e) => e.key === 'Escape' && onClose();
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  }, []);
+  const yes = useConfirmDialog(onClose);
   return html`<div class="modal-back" onClick=${onClose}>
     <div class="modal confirm-modal" role="dialog" aria-modal="true" aria-label="Start a hot-key run" data-testid="hk-confirm" onClick=${(e) => e.stopPropagation()}>
       <h2>Run ${methodLabel(method)} for ${form.durationS} s?</h2>

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { Link, setParams } from '../lib/route.js';
-import { useLoad, useWidth } from '../lib/hooks.js';
+import { useConfirmDialog, useLoad, useWidth } from '../lib/hooks.js';
 import { rangeFromParams, resolveRange, stepFor } from '../lib/time.js';
 import { formatNumber, formatTime } from '../lib/format.js';
 import {
@@ -178,13 +178,7 @@ function ThresholdControl({ nodes, node, readOnly, off, onChanged }) {
 }
 
 function ConfirmThreshold({ ms, targets, busy, onClose, onConfirm }) {
-  const yes = useRef(null);
-  useEffect(() => {
-    yes.current?.focus();
-    const onKey = (e) => e.key === 'Escape' && onClose();
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  }, []);
+  const yes = useConfirmDialog(onClose);
   return html`<div class="modal-back" onClick=${onClose}>
     <div class="modal confirm-modal" role="dialog" aria-modal="true" aria-label="Set the latency monitor threshold" data-testid="lat-confirm" onClick=${(e) => e.stopPropagation()}>
       <h2>${ms === 0 ? 'Turn the latency monitor off?' : `Set latency-monitor-threshold to ${ms} ms?`}</h2>
