@@ -33,6 +33,13 @@ describe('quoteArg and commandLine', () => {
     expect(commandLine(args('SET', 'k', 'xxxx'), [0, 0, 99872], 0)).toBe('SET k xxxx…(+99872 bytes)');
     expect(commandLine(args('RPUSH', 'l', 'a'), [0, 0, 0], 11)).toBe('RPUSH l a …(+11 more arguments)');
   });
+  test('a line past 1024 characters is cut (the arguments stay whole beside it)', () => {
+    const many = args('RPUSH', 'l', ...Array.from({ length: 30 }, () => 'v'.repeat(128)));
+    const line = commandLine(many, many.map(() => 0), 0);
+    expect(line).toHaveLength(1025);
+    expect(line.endsWith('…')).toBe(true);
+    expect(line.startsWith('RPUSH l vvv')).toBe(true);
+  });
 });
 
 describe('commandPattern', () => {

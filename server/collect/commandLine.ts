@@ -57,11 +57,18 @@ export function quoteArg(bytes: Uint8Array): string {
   return `${out}"`;
 }
 
+/**
+ * Longer lines are cut: the arguments are kept whole beside the line, and long lines (32 arguments of 128 bytes
+ * make 4 KB) would make the text search read and the file keep four times as much for no more to find.
+ */
+export const maxLineChars = 1024;
+
 /** The whole logged command for display and text search, with what the server cut said in place. */
 export function commandLine(args: Uint8Array[], argsCut: number[], argsMore: number): string {
   const parts = args.map((a, i) => (argsCut[i] ? `${quoteArg(a)}…(+${argsCut[i]} bytes)` : quoteArg(a)));
   if (argsMore > 0) parts.push(`…(+${argsMore} more arguments)`);
-  return parts.join(' ');
+  const line = parts.join(' ');
+  return line.length > maxLineChars ? `${line.slice(0, maxLineChars)}…` : line;
 }
 
 /** Arguments shown in a pattern; later ones are folded into "…". */

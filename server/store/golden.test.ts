@@ -98,6 +98,10 @@ const commandLogParams = (over: Params): Params => ({
   limit: 10,
   ...over,
 });
+const commandLogCountParams = (over: Params): Params => {
+  const { before_ts: _a, before_node: _b, before_type: _c, before_id: _d, limit: _e, ...params } = commandLogParams(over);
+  return params;
+};
 const commandLogGroupParams = (by: string): Params => {
   const { before_ts: _a, before_node: _b, before_type: _c, before_id: _d, ...params } = commandLogParams({});
   return { ...params, by };
@@ -303,12 +307,15 @@ const cases: Record<string, GoldenCase> = {
   'commandlog_search#filters': { query: 'commandlog_search', params: commandLogParams({ nodes: listValue(['a:6379']), cmd: 'get', q: 'user', min: 13_000n }), types: commandLogTypes },
   'commandlog_search#pattern': { query: 'commandlog_search', params: commandLogParams({ pattern: 'GET user:#' }), types: commandLogTypes },
   'commandlog_search#client-type': { query: 'commandlog_search', params: commandLogParams({ client: 'work', types: listValue(['large-reply']) }), types: commandLogTypes },
+  'commandlog_search#all-types': { query: 'commandlog_search', params: commandLogParams({ types: null, limit: 2 }), types: commandLogTypes },
   // The page after the 02:57 entry of a (node 1, slow, id 0): older rows only.
   'commandlog_search#cursor': {
     query: 'commandlog_search',
     params: commandLogParams({ before_ts: at(177), before_node: 1, before_type: 'slow', before_id: 0n, limit: 1 }),
     types: commandLogTypes,
   },
+  commandlog_count: { query: 'commandlog_count', params: commandLogCountParams({}), types: commandLogTypes },
+  'commandlog_count#filters': { query: 'commandlog_count', params: commandLogCountParams({ nodes: listValue(['a:6379']), q: 'user' }), types: commandLogTypes },
   commandlog_groups: { query: 'commandlog_groups', params: commandLogGroupParams('command'), types: { ...commandLogTypes, by: VARCHAR } },
   'commandlog_groups#pattern': { query: 'commandlog_groups', params: commandLogGroupParams('pattern'), types: { ...commandLogTypes, by: VARCHAR } },
   latency_range: { query: 'latency_range', params: { ...range(0, 180), nodes: null, events: null, limit: 10 }, types: { nodes: LIST(VARCHAR), events: LIST(VARCHAR), limit: INTEGER } },

@@ -99,6 +99,7 @@ export async function appendCommandLogRows(conn: DuckDBConnection, dict: Diction
       appender.appendList(listValue(e.argsCut.map((n) => Math.max(0, Math.round(n)))), LIST(UINTEGER));
       appender.appendUInteger(Math.max(0, e.argsMore));
       appender.appendVarchar(e.line);
+      appender.appendVarchar(e.line.toLowerCase());
       appender.appendVarchar(e.pattern);
       appender.appendVarchar(e.client);
       appender.appendVarchar(e.clientName);
@@ -146,14 +147,15 @@ function checkRange(q: { from: number; to: number }): void {
 /** Filter parameters shared by search and groups; text filters are matched case-insensitively. */
 function filterParams(f: CommandLogFilter): { params: Record<string, DuckDBValue>; types: Record<string, ReturnType<typeof LIST> | typeof VARCHAR | typeof BIGINT> } {
   checkRange(f);
-  const types = f.types && f.types.length > 0 ? f.types : commandLogTypes;
+  // Every type is no filter at all (NULL): the query then skips the per-row test.
+  const types = f.types && f.types.length > 0 && commandLogTypes.some((t) => !f.types!.includes(t)) ? f.types : null;
   const opt = (v: string | undefined) => (v === undefined || v === '' ? null : v);
   const optNum = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : BigInt(Math.round(v)));
   return {
     params: {
       from: tsParam(f.from),
       to: tsParam(f.to),
-      types: listValue([...types]),
+      types: types ? listValue([...types]) : null,
       nodes: f.nodes && f.nodes.length > 0 ? listValue(f.nodes) : null,
       cmd: opt(f.cmd?.toLowerCase()),
       pattern: opt(f.pattern),
@@ -193,7 +195,14 @@ function entryFrom(r: unknown[]): StoredCommandLogEntry {
   };
 }
 
-export async function searchCommandLog(db: NamedQueries, f: CommandLogFilter, page: { limit: number; before?: CommandLogCursor }): Promise<CommandLogPage> {
+/** Every match of the filter in its range (the page's `total`). */
+export async function countCommandLog(db: NamedQueries, f: CommandLogFilter): Promise<number> {
+  const { params, types } = filterParams(f);
+  return Number((await db.read('commandlog_count', params, types)).getRows()[0]![0]);
+}
+
+/** One page of matches, newest first; `total` is filled in by the caller (countCommandLog, run beside it). */
+export async function searchCommandLog(db: NamedQueries, f: CommandLogFilter, page: { limit: number; before?: CommandLogCursor }): Promise<Omit<CommandLogPage, 'total'>> {
   const { params, types } = filterParams(f);
   const limit = Math.max(1, Math.floor(page.limit));
   const b = page.before;
@@ -212,10 +221,8 @@ export async function searchCommandLog(db: NamedQueries, f: CommandLogFilter, pa
   const rows = reader.getRows();
   const entries = rows.map(entryFrom);
   const last = rows.at(-1);
-  const total = rows.length > 0 ? Number(rows[0]![14]) : 0;
   const next = last && rows.length === limit ? { ts: Number(last[0]), nodeId: Number(last[13]), type: String(last[2]) as CommandLogType, id: Number(last[3]) } : null;
-  // The count covers the whole range's matches only on the first page; a later page's count is what is left.
-  return { entries, total, next };
+  return { entries, next };
 }
 
 export async function groupCommandLog(db: NamedQueries, f: CommandLogFilter, by: 'command' | 'pattern', limit: number): Promise<CommandLogGroup[]> {

@@ -8,7 +8,7 @@ import { namedQueries, tsParam, type NamedQueries } from './db.ts';
 import { Dictionary, type MetricEntry } from './dictionary.ts';
 import { hotkeyHistory, hotkeyRunById, hotkeyRunKeys, listHotkeyRuns, saveHotkeyRun } from './hotkeys.ts';
 import { StoreQueryError } from './errors.ts';
-import { groupCommandLog, latencyRange, latencyTotals, logResumePoints, searchCommandLog } from './logs.ts';
+import { countCommandLog, groupCommandLog, latencyRange, latencyTotals, logResumePoints, searchCommandLog } from './logs.ts';
 import { Ingest } from './ingest.ts';
 import { dayMs, dropExpired, inTransaction, loadWatermarks, rollUp, type Watermarks } from './maintain.ts';
 import { migrate } from './migrate.ts';
@@ -232,7 +232,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     hotkeyHistory: (q) => (assertOpen(), readPool.use((db) => hotkeyHistory(db, dict, q))),
 
     logResumePoints: () => (assertOpen(), readPool.use((db) => logResumePoints(db))),
-    searchCommandLog: (f, page) => (assertOpen(), readPool.use((db) => searchCommandLog(db, f, page))),
+    async searchCommandLog(f, page) {
+      assertOpen();
+      // On the two read connections at once: the page and the count each scan the range.
+      const [found, total] = await Promise.all([readPool.use((db) => searchCommandLog(db, f, page)), readPool.use((db) => countCommandLog(db, f))]);
+      return { ...found, total };
+    },
     groupCommandLog: (f, by, limit) => (assertOpen(), readPool.use((db) => groupCommandLog(db, f, by, limit))),
     latencyRange: (q) => (assertOpen(), readPool.use((db) => latencyRange(db, q))),
     latencyTotals: () => (assertOpen(), readPool.use((db) => latencyTotals(db))),

@@ -16,6 +16,9 @@
 //   hotkeys       hot-key detection (test/bench/hotkeys.ts): keys read and time to an answer, slot_scan vs valkey-cli --hotkeys
 //                 on a 1M-key Valkey 9.1 cluster under a Zipf load (and top-10 agreement with the truth); GET/s while
 //                 a monitor (Valkey 9.1), slot_scan (the cluster) or redis_hotkeys (Redis 8.6) run is in progress vs idle
+//   commandlog    command log + latency monitor (test/bench/commandlog.ts): server time per command of collecting them at the
+//                 default intervals on Valkey 9.1 (COMMANDLOG) and Redis 7.0 (SLOWLOG), quiet and with full logs, beside INFO;
+//                 searchCommandLog()/groupCommandLog() over 7 days x 1M entries on 6 nodes (text, cmd, node filters; groups)
 //
 // Every server and Skyscope started here is stopped on success, failure, Ctrl-C or SIGTERM; all on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
@@ -35,8 +38,9 @@ import { runStoreIngest, type StoreIngestResult } from './store-ingest.ts';
 import { runStoreQuery, weekQueryLabel, type StoreQueryResult } from './store-query.ts';
 import { runSlotHeatmap, runSlotStatsCost, runSlotStorage, type HeatmapResult, type SlotStatsCostResult, type StorageResult } from './slots.ts';
 import { hotkeysPlan, hotkeysSummaryRows, hotkeysTargets, runHotkeysCluster, runHotkeysStandalone, type HotkeysResult } from './hotkeys.ts';
+import { commandLogPlan, commandLogSummaryRows, commandLogTargets, runCommandLogQuery, runCommandLogServerCost, type CommandLogResult } from './commandlog.ts';
 
-const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m', 'slots', 'hotkeys'] as const;
+const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m', 'slots', 'hotkeys', 'commandlog'] as const;
 type BenchName = (typeof BENCHES)[number];
 const FLAVOR: Flavor = 'valkey9';
 const root = resolve(import.meta.dir, '..', '..');
@@ -84,6 +88,8 @@ const plan = opts.quick
 
 /** The hotkeys bench's own plan (test/bench/hotkeys.ts): keyspace, Zipf pace, windows and blocks. */
 const hotkeysBenchPlan = hotkeysPlan(opts.quick);
+/** The commandlog bench's own plan (test/bench/commandlog.ts): windows, load pace, entries and runs. */
+const commandLogBenchPlan = commandLogPlan(opts.quick);
 
 const targets = {
   overheadRatio: 0.995, // at most 0.5% fewer ops/s with Skyscope polling
@@ -99,6 +105,7 @@ const targets = {
   slotDayMb: 100, // one day of a busy 3-primary cluster, every tier at its retention
   slotServerCorePercent: 0.1, // CLUSTER SLOT-STATS every 10 s, per primary (info)
   hotkeys: hotkeysTargets, // keys read slot_scan vs valkey-cli --hotkeys (>= 50x fewer), monitor's throughput cost (< 10%, nothing after)
+  commandLog: commandLogTargets, // newest 200 of 7 days x 1M command log entries with a text filter (< 100 ms)
 };
 
 // ---------- output ----------
@@ -127,6 +134,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 if (sel('slots')) plan.deadline += opts.quick ? 6 * 60 : 12 * 60;
 // `hotkeys`: a 1M-key cluster, valkey-cli over every key, three throughput series (about 4 minutes, 2 with --quick).
 if (sel('hotkeys')) plan.deadline += opts.quick ? 4 * 60 : 7 * 60;
+// `commandlog`: 4 server windows (2 flavors x quiet/full) and 1M generated entries (250K with --quick) with slow queries.
+if (sel('commandlog')) plan.deadline += opts.quick ? 7 * 60 : 14 * 60;
 setTimeout(() => {
   process.stderr.write(`\nrun.ts: still running after ${plan.deadline / 60} minutes: stopping everything\n`);
   killAllSkyscopes();
@@ -173,6 +182,7 @@ interface Results {
   chart1m?: Chart1mResult;
   slots?: { heatmap?: HeatmapResult; storage?: StorageResult; serverCost?: SlotStatsCostResult };
   hotkeys?: HotkeysResult;
+  commandlog?: CommandLogResult;
 }
 const results: Results = {};
 const errors: Record<string, string> = {};
@@ -513,6 +523,22 @@ async function hotkeysPhase(): Promise<void> {
   await step('hotkeys redis_hotkeys', () => runHotkeysStandalone('redis_hotkeys', { plan: p, log: indent, register, into: r }));
 }
 
+async function commandlogPhase(): Promise<void> {
+  const p = commandLogBenchPlan;
+  const r: CommandLogResult = (results.commandlog = { plan: p });
+  log(`\n== [11] commandlog (test/bench/commandlog.ts): the command log and latency monitor`);
+  await step('commandlog cost', async () => {
+    log(`\n  [11a] server time of collecting them at Skyscope's default intervals (every 5 s), per command, ${p.windowS} s windows (+ ${p.controlS} s paused control): Valkey ${env.valkey} (COMMANDLOG) and Redis 7.0 (SLOWLOG), quiet and full`);
+    r.cost = { cases: [] };
+    await runCommandLogServerCost({ plan: p, log: indent, register: (fn) => cleanups.push(fn), into: r.cost });
+  });
+  await runCleanups();
+  await step('commandlog query', async () => {
+    log(`\n  [11b] search and groups over 7 days x ${p.entries.toLocaleString('en-US')} entries on 6 nodes (store.appendCommandLog(), then searchCommandLog() / groupCommandLog() and GET /api/commandlog)`);
+    r.query = await runCommandLogQuery({ plan: p, log: indent });
+  });
+}
+
 // ---------- summary ----------
 
 interface SummaryRow {
@@ -714,6 +740,12 @@ function summarize(): SummaryRow[] {
       if (name.startsWith('hotkeys')) rows.push({ bench: 'hotkeys', what: `${name.slice('hotkeys '.length) || 'hotkeys'}: did not complete`, target: '-', measured: stack.split('\n')[0] ?? 'error', result: 'ERROR' });
     }
   }
+  if (sel('commandlog')) {
+    rows.push(...commandLogSummaryRows(results.commandlog));
+    for (const [name, stack] of Object.entries(errors)) {
+      if (name.startsWith('commandlog')) rows.push({ bench: 'commandlog', what: `${name.slice('commandlog '.length) || 'commandlog'}: did not complete`, target: '-', measured: stack.split('\n')[0] ?? 'error', result: 'ERROR' });
+    }
+  }
   return rows;
 }
 
@@ -750,6 +782,8 @@ try {
   if (sel('slots')) await step('slots', slotsPhase);
   await runCleanups();
   if (sel('hotkeys')) await step('hotkeys', hotkeysPhase);
+  await runCleanups();
+  if (sel('commandlog')) await step('commandlog', commandlogPhase);
 } finally {
   await runCleanups();
   killAllSkyscopes();
@@ -758,7 +792,7 @@ try {
   const seconds = (Date.now() - started.getTime()) / 1000;
   const out = join(root, 'test-results', 'bench.json');
   mkdirSync(join(root, 'test-results'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ started: started.toISOString(), seconds, options: { quick: opts.quick, only: [...opts.only], profile: opts.profile }, plan: { ...plan, ...(sel('hotkeys') ? { hotkeys: hotkeysBenchPlan } : {}) }, targets, env, summary, results, errors }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ started: started.toISOString(), seconds, options: { quick: opts.quick, only: [...opts.only], profile: opts.profile }, plan: { ...plan, ...(sel('hotkeys') ? { hotkeys: hotkeysBenchPlan } : {}), ...(sel('commandlog') ? { commandlog: commandLogBenchPlan } : {}) }, targets, env, summary, results, errors }, null, 2) + '\n');
   log(`load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   log(`\n${seconds.toFixed(0)} s in all; results in ${out.replace(root + '/', '')}`);
   if (Object.keys(errors).length > 0) exitCode = 1;
