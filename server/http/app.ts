@@ -13,7 +13,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { ApiError, badParam, errorResponse } from './errors.ts';
 import { eventMessage } from './eventText.ts';
-import { parseEnum, parseLimit, parseSelector, parseStep, parseTime } from './params.ts';
+import { parseEnum, parseLimit, parseNodes, parseSelector, parseStep, parseTime } from './params.ts';
 import { renderPrometheus } from './prometheusText.ts';
 import { securityMiddleware } from './security.ts';
 import { registerCommandLogRoutes } from './commandLogRoutes.ts';
@@ -115,9 +115,7 @@ export function createApp(deps: AppDeps): Hono {
     const agg = parseEnum('agg', q['agg'], ['avg', 'max', 'min', 'last', 'minmax'] as const, 'avg')!;
     const combine = parseEnum('combine', q['combine'], ['sum', 'avg', 'max', 'min'] as const, undefined);
     const format = parseEnum('format', q['format'], ['json', 'f64'] as const, 'json')!;
-    const nodeParam = q['node'] ?? 'all';
-    const nodes = nodeParam === 'all' ? ('all' as const) : nodeParam.split(',').filter(Boolean);
-    if (nodes !== 'all' && nodes.length === 0) throw badParam('node', 'give "all" or one or more node addresses separated by commas');
+    const nodes = parseNodes('node', q['node']);
     // Points per series: one per bucket, two with agg=minmax.
     const perBucket = agg === 'minmax' ? 2 : 1;
     const points = ((to - from) / step) * perBucket;

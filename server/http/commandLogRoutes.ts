@@ -6,7 +6,9 @@ import { commandLogTypes, type CommandLogCursor, type CommandLogFilter, type Sto
 import type { Store } from '../store/types.ts';
 import { badParam } from './errors.ts';
 import { keyJson } from './hotkeyRoutes.ts';
-import { parseEnum, parseLimit, parseTime } from './params.ts';
+import { parseEnum, parseLimit, parseNodes, parseTime } from './params.ts';
+
+const nodesOrAll = (n: string[] | 'all'): string[] | undefined => (n === 'all' ? undefined : n);
 
 export interface CommandLogRouteDeps {
   store: Pick<Store, 'searchCommandLog' | 'groupCommandLog'>;
@@ -36,13 +38,6 @@ export function entryJson(e: StoredCommandLogEntry) {
   };
 }
 
-function nodeList(name: string, text: string | undefined): string[] | undefined {
-  if (text === undefined || text === '' || text === 'all') return undefined;
-  const list = text.split(',').filter(Boolean);
-  if (list.length === 0) throw badParam(name, 'give "all" or node addresses separated by commas');
-  return list;
-}
-
 function bound(name: string, text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
   const n = Number(text);
@@ -69,7 +64,7 @@ export function commandLogFilter(q: Record<string, string>, now: number, fallbac
     if (v !== undefined && v.length > maxLength) throw badParam(name, `is longer than ${maxLength} characters`);
     return v || undefined;
   };
-  return { from, to, types, nodes: nodeList('node', q['node']), cmd: text('cmd', 200), pattern: text('pattern', 1000), client: text('client', 200), q: text('q', 1000), min, max };
+  return { from, to, types, nodes: nodesOrAll(parseNodes('node', q['node'] || undefined)), cmd: text('cmd', 200), pattern: text('pattern', 1000), client: text('client', 200), q: text('q', 1000), min, max };
 }
 
 export function encodeCursor(c: CommandLogCursor): string {

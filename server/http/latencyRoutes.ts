@@ -6,7 +6,7 @@ import type { Store } from '../store/types.ts';
 import { entryJson } from './commandLogRoutes.ts';
 import { ApiError, badParam } from './errors.ts';
 import { eventMessage } from './eventText.ts';
-import { parseLimit, parseTime } from './params.ts';
+import { parseLimit, parseNodes, parseTime } from './params.ts';
 
 export interface LatencyRouteDeps {
   store: Pick<Store, 'latencyRange' | 'latencyTotals' | 'series' | 'searchCommandLog' | 'events'>;
@@ -37,54 +37,59 @@ const baselineMs = 10 * 60_000;
 
 type SeriesStore = Pick<Store, 'series'>;
 
+export interface Window {
+  from: number;
+  to: number;
+}
+
 /**
- * The average of a metric over [from, to) per label set, summed over the chosen nodes: counters are stored as
- * per-second rates, so this is calls/s, bytes/s... Read in up to 100 buckets; empty buckets (a node down) are
- * left out of the average.
+ * The average of a metric over each window [from, to) per label set, summed over the chosen nodes: counters are
+ * stored as per-second rates, so this is calls/s, bytes/s... One read of up to 400 buckets spanning every window;
+ * empty buckets (a node down) are left out of the average.
  */
-export async function averageOver(store: SeriesStore, metric: string, nodes: string[] | 'all', from: number, to: number, labelKey?: string): Promise<Map<string, number>> {
-  const step = Math.max(1000, Math.ceil((to - from) / 100 / 1000) * 1000);
+export async function averagesOver(store: SeriesStore, metric: string, nodes: string[] | 'all', windows: Window[], labelKey?: string): Promise<Map<string, number>[]> {
+  const from = Math.min(...windows.map((w) => w.from));
+  const to = Math.max(...windows.map((w) => w.to));
+  const step = Math.max(1000, Math.ceil((to - from) / 400 / 1000) * 1000);
   const r = await store.series({ metric, nodes, from, to, step, agg: 'avg' });
   const xs = r.data[0] as number[];
-  const out = new Map<string, number>();
-  r.series.forEach((s, i) => {
-    const column = r.data[i + 1] as (number | null)[];
-    let sum = 0;
-    let n = 0;
-    column.forEach((v, j) => {
-      // Buckets start at multiples of the step; take those whose start lies in the window.
-      if (v === null || xs[j]! * 1000 < from - step || xs[j]! * 1000 >= to) return;
-      sum += v;
-      n++;
+  return windows.map((w) => {
+    const out = new Map<string, number>();
+    r.series.forEach((s, i) => {
+      const column = r.data[i + 1] as (number | null)[];
+      let sum = 0;
+      let n = 0;
+      column.forEach((v, j) => {
+        // Buckets start at multiples of the step; take those whose start lies in the window.
+        if (v === null || xs[j]! * 1000 < w.from - step || xs[j]! * 1000 >= w.to) return;
+        sum += v;
+        n++;
+      });
+      if (n === 0) return;
+      const key = labelKey ? (s.labels[labelKey] ?? '') : '';
+      out.set(key, (out.get(key) ?? 0) + sum / n);
     });
-    if (n === 0) return;
-    const key = labelKey ? (s.labels[labelKey] ?? '') : '';
-    out.set(key, (out.get(key) ?? 0) + sum / n);
+    return out;
   });
-  return out;
 }
 
-/** calls/s, µs per call, rejected and failed calls/s per command, and error replies/s per error type, over a window. */
-export async function commandStats(store: SeriesStore, nodes: string[] | 'all', from: number, to: number) {
+/** calls/s, µs per call, rejected and failed calls/s per command, and error replies/s per error type, for each window. */
+export async function commandStats(store: SeriesStore, nodes: string[] | 'all', windows: Window[]) {
   const [calls, seconds, rejected, failed, errors] = await Promise.all(
-    [families.commandCalls, families.commandDuration, families.commandRejected, families.commandFailed].map((m) => averageOver(store, m.name, nodes, from, to, 'cmd')).concat(averageOver(store, families.errors.name, nodes, from, to, 'error')),
+    [families.commandCalls, families.commandDuration, families.commandRejected, families.commandFailed].map((m) => averagesOver(store, m.name, nodes, windows, 'cmd')).concat(averagesOver(store, families.errors.name, nodes, windows, 'error')),
   );
-  const commands = [...new Set([...calls!.keys(), ...seconds!.keys(), ...rejected!.keys(), ...failed!.keys()])].map((cmd) => {
-    const c = calls!.get(cmd) ?? 0;
-    const usecPerSec = (seconds!.get(cmd) ?? 0) * 1e6;
-    return { cmd, callsPerSec: c, usecPerSec, usecPerCall: c > 0 ? usecPerSec / c : null, rejectedPerSec: rejected!.get(cmd) ?? 0, failedPerSec: failed!.get(cmd) ?? 0 };
+  return windows.map((_, i) => statsOf(calls![i]!, seconds![i]!, rejected![i]!, failed![i]!, errors![i]!));
+}
+
+function statsOf(calls: Map<string, number>, seconds: Map<string, number>, rejected: Map<string, number>, failed: Map<string, number>, errors: Map<string, number>) {
+  const commands = [...new Set([...calls.keys(), ...seconds.keys(), ...rejected.keys(), ...failed.keys()])].map((cmd) => {
+    const c = calls.get(cmd) ?? 0;
+    const usecPerSec = (seconds.get(cmd) ?? 0) * 1e6;
+    return { cmd, callsPerSec: c, usecPerSec, usecPerCall: c > 0 ? usecPerSec / c : null, rejectedPerSec: rejected.get(cmd) ?? 0, failedPerSec: failed.get(cmd) ?? 0 };
   });
   commands.sort((a, b) => b.usecPerSec - a.usecPerSec || b.callsPerSec - a.callsPerSec);
-  const errorList = [...errors!.entries()].map(([error, perSec]) => ({ error, perSec })).sort((a, b) => b.perSec - a.perSec);
+  const errorList = [...errors.entries()].map(([error, perSec]) => ({ error, perSec })).sort((a, b) => b.perSec - a.perSec);
   return { commands, errors: errorList };
-}
-
-function nodeParam(q: Record<string, string>): string[] | 'all' {
-  const text = q['node'] ?? 'all';
-  if (text === 'all') return 'all';
-  const list = text.split(',').filter(Boolean);
-  if (list.length === 0) throw badParam('node', 'give "all" or node addresses separated by commas');
-  return list;
 }
 
 function seconds(name: string, text: string | undefined, fallback: number, max: number): number {
@@ -140,7 +145,7 @@ export function registerLatencyRoutes(app: Hono, deps: LatencyRouteDeps): void {
     const to = parseTime('to', q['to'], t, t);
     const from = parseTime('from', q['from'], to - 3_600_000, t);
     if (from > to) throw badParam('from', 'must not be after to');
-    const nodes = nodeParam(q);
+    const nodes = parseNodes('node', q['node']);
     const events = q['event'] && q['event'] !== 'all' ? q['event'].split(',').filter(Boolean) : undefined;
     const rows = await deps.store.latencyRange({ from, to, nodes: nodes === 'all' ? undefined : nodes, events, limit: maxLatencyRows + 1 });
     if (rows.length > maxLatencyRows) throw badParam('from', `more than ${maxLatencyRows} samples in this range: choose a shorter range, a node or an event`);
@@ -204,7 +209,7 @@ export function registerLatencyRoutes(app: Hono, deps: LatencyRouteDeps): void {
     const to = parseTime('to', q['to'], t, t);
     const from = parseTime('from', q['from'], to - 300_000, t);
     if (from >= to) throw badParam('from', 'must be before to');
-    const stats = await commandStats(deps.store, nodeParam(q), from, to);
+    const [stats] = await commandStats(deps.store, parseNodes('node', q['node']), [{ from, to }]);
     return c.json({ from: from / 1000, to: to / 1000, ...stats });
   });
 
@@ -220,22 +225,23 @@ export function registerLatencyRoutes(app: Hono, deps: LatencyRouteDeps): void {
     const to = ts + after * 1000;
     const limit = parseLimit('limit', q['limit'], 100, 1000);
     const nodes = [n.address];
-    const [log, latency, events, traffic, during, baseline] = await Promise.all([
+    // The window and the 10 minutes before it, read together: one series query per metric for both.
+    const windows = [{ from, to }, { from: from - baselineMs, to: from }];
+    const [log, latency, events, traffic, [during, baseline]] = await Promise.all([
       deps.store.searchCommandLog({ from, to, nodes }, { limit }),
       deps.store.latencyRange({ from, to, nodes, limit: 10_000 }),
       deps.store.events({ from, to, node: n.address, limit: 1000 }),
       Promise.all(
         trafficMetrics.map(async (metric) => {
-          const [d, b] = await Promise.all([averageOver(deps.store, metric, nodes, from, to), averageOver(deps.store, metric, nodes, from - baselineMs, from)]);
+          const [d, b] = await averagesOver(deps.store, metric, nodes, windows);
           const def = metricDef(metric)!;
           return { metric, unit: def.unit, kind: def.kind, during: d.get('') ?? null, baseline: b.get('') ?? null };
         }),
       ),
-      commandStats(deps.store, nodes, from, to),
-      commandStats(deps.store, nodes, from - baselineMs, from),
+      commandStats(deps.store, nodes, windows),
     ]);
-    const commands = during.commands.slice(0, 20).map((cmd) => {
-      const b = baseline.commands.find((x) => x.cmd === cmd.cmd);
+    const commands = during!.commands.slice(0, 20).map((cmd) => {
+      const b = baseline!.commands.find((x) => x.cmd === cmd.cmd);
       return { cmd: cmd.cmd, usecPerSec: cmd.usecPerSec, callsPerSec: cmd.callsPerSec, usecPerCall: cmd.usecPerCall, baselineUsecPerSec: b?.usecPerSec ?? null, baselineCallsPerSec: b?.callsPerSec ?? null };
     });
     return c.json({

@@ -33,6 +33,14 @@ export function parseEnum<T extends string>(name: string, text: string | undefin
   return text as T;
 }
 
+/** A node selector: "all" (or absent) for every node, else addresses separated by commas. */
+export function parseNodes(name: string, text: string | undefined): string[] | 'all' {
+  if (text === undefined || text === 'all') return 'all';
+  const list = text.split(',').filter(Boolean);
+  if (list.length === 0) throw badParam(name, 'give "all" or one or more node addresses separated by commas');
+  return list;
+}
+
 export function parseLimit(name: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);

@@ -12,10 +12,9 @@ import {
   VARCHAR,
   listValue,
   type DuckDBConnection,
-  type DuckDBValue,
 } from '@duckdb/node-api';
 import type { CommandLogEntry, CommandLogType, LatencySample, LogResumePoints } from '../collect/sink.ts';
-import { tsParam, type NamedQueries } from './db.ts';
+import { tsParam, type NamedQueries, type ParamTypes, type Params } from './db.ts';
 import type { Dictionary } from './dictionary.ts';
 import { StoreQueryError } from './errors.ts';
 
@@ -145,7 +144,7 @@ function checkRange(q: { from: number; to: number }): void {
 }
 
 /** Filter parameters shared by search and groups; text filters are matched case-insensitively. */
-function filterParams(f: CommandLogFilter): { params: Record<string, DuckDBValue>; types: Record<string, ReturnType<typeof LIST> | typeof VARCHAR | typeof BIGINT> } {
+function filterParams(f: CommandLogFilter): { params: Params; types: ParamTypes } {
   checkRange(f);
   // Every type is no filter at all (NULL): the query then skips the per-row test.
   const types = f.types && f.types.length > 0 && commandLogTypes.some((t) => !f.types!.includes(t)) ? f.types : null;
