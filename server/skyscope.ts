@@ -14,6 +14,8 @@ import { LatestValues } from './metrics/latestValues.ts';
 import { LatestSamples } from './metrics/latestSamples.ts';
 import { fanOut, LiveHub } from './metrics/liveHub.ts';
 import { HotkeyRunner } from './hotkeys/runner.ts';
+import { KeyBrowser } from './keys/keyBrowser.ts';
+import { CliRunner } from './cli/cliRunner.ts';
 import { defaultSchedule, HotkeySchedule } from './hotkeys/schedule.ts';
 import { openStore } from './store/store.ts';
 import { queriesFromMap } from './store/queries.ts';
@@ -86,6 +88,24 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
     now: Date.now,
     log: (msg) => log.warn(msg),
   });
+  // The CLI opens its own connection per node (never the collector's) and records history and audit rows.
+  const cli = new CliRunner({
+    nodes: () => monitor.nodes(),
+    topology: () => monitor.topology(),
+    openNode: (address) => monitor.openNode(address),
+    recordCliHistory: (row) => store.recordCliHistory(row),
+    recordAudit: (row) => store.recordAudit(row),
+    readOnly: cfg.readOnly,
+    now: Date.now,
+  });
+  // The key browser keeps one connection of its own per node; its writes are audited.
+  const keyBrowser = new KeyBrowser({
+    nodes: () => monitor.nodes(),
+    topology: () => monitor.topology(),
+    openNode: (address) => monitor.openNode(address),
+    audit: (row) => store.recordAudit(row),
+    store,
+  });
   const hotkeySchedule = new HotkeySchedule(hotkeys, { log: (msg) => log.warn(msg) });
   if (cfg.hotkeysEveryMs !== null) hotkeySchedule.set({ ...defaultSchedule, everyMs: cfg.hotkeysEveryMs, durationS: Math.round(cfg.hotkeysDurationMs / 1000) });
   // Not bound to loopback means anyone on the network can connect: require a token then.
@@ -97,6 +117,8 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       monitor,
       hotkeys,
       hotkeySchedule,
+      keys: { browser: keyBrowser, store },
+      cli,
       latest,
       latestSamples,
       live,
@@ -151,6 +173,8 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
       // A running hot-key sample is cut short (and saved as cancelled) before the nodes and the store go away.
       hotkeySchedule.stop();
       await hotkeys.cancel();
+      await keyBrowser.stop();
+      await cli.close();
       await monitor.stop();
       recordNodes();
       server.stop(true);

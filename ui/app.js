@@ -15,6 +15,8 @@ import { Slots } from './pages/Slots.js';
 import { Hotkeys } from './pages/Hotkeys.js';
 import { Latency } from './pages/Latency.js';
 import { CommandLog } from './pages/CommandLog.js';
+import { Keys } from './pages/Keys.js';
+import { Cli } from './pages/Cli.js';
 
 const PAGES = [
   { path: '/', label: 'Overview', key: 'o', component: Overview },
@@ -24,6 +26,9 @@ const PAGES = [
   // g l is the Slots page's (cLuster) since before; y as in latencY.
   { path: '/latency', label: 'Latency', key: 'y', component: Latency },
   { path: '/commandlog', label: 'Command log', key: 'c', component: CommandLog },
+  { path: '/keys', label: 'Keys', key: 'k', component: Keys },
+  // i as in clI (c is the command log's).
+  { path: '/cli', label: 'CLI', key: 'i', component: Cli },
   { path: '/explore', label: 'Metrics', key: 'm', component: Explore },
   { path: '/sql', label: 'SQL', key: 's', component: Sql },
   { path: '/events', label: 'Events', key: 'e', component: Events },

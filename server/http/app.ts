@@ -20,9 +20,11 @@ import { registerCommandLogRoutes } from './commandLogRoutes.ts';
 import { registerLatencyRoutes, type LatencyRouteDeps } from './latencyRoutes.ts';
 import { registerHotkeyRoutes, type HotkeyRouteDeps } from './hotkeyRoutes.ts';
 import { registerSlotRoutes } from './slotRoutes.ts';
+import { registerKeyRoutes, type KeyRouteDeps } from './keyRoutes.ts';
+import { registerCliRoutes, type CliRouteDeps } from './cliRoutes.ts';
 
 export interface AppDeps {
-  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats' | 'slotHeatmap' | 'slotHot' | 'slotBalance' | 'slotSeries' | 'hotkeyRuns' | 'hotkeyRun' | 'hotkeyHistory' | 'searchCommandLog' | 'groupCommandLog' | 'latencyRange' | 'latencyTotals'>;
+  store: Pick<Store, 'series' | 'events' | 'sql' | 'stats' | 'slotHeatmap' | 'slotHot' | 'slotBalance' | 'slotSeries' | 'hotkeyRuns' | 'hotkeyRun' | 'hotkeyHistory' | 'searchCommandLog' | 'groupCommandLog' | 'latencyRange' | 'latencyTotals' | 'cliHistory' | 'audit'>;
   monitor: { nodes(): NodeSnapshot[]; targets(): TargetStatus[]; topology(): Topology; enableSlotStatsCounters(): Promise<{ address: string; error?: string }[]> } & LatencyRouteDeps['monitor'];
   latest: LatestValues;
   /** Newest stored sample per series (rates for counters), for /api/latest. */
@@ -36,6 +38,10 @@ export interface AppDeps {
   /** Hot-key detection; absent where a test does not need it. */
   hotkeys?: HotkeyRouteDeps['runner'];
   hotkeySchedule?: HotkeyRouteDeps['schedule'];
+  /** The key browser (browse, edit, bulk delete, memory analysis); absent where a test does not need it. */
+  keys?: { browser: KeyRouteDeps['keys']; store: KeyRouteDeps['store'] };
+  /** The integrated CLI; absent where a test does not need it. */
+  cli?: CliRouteDeps['runner'];
   /** Serves UI files; absent in --headless mode. */
   ui?: (path: string) => Response | undefined;
   /** How often the live stream sends a keep-alive comment. */
@@ -181,6 +187,8 @@ export function createApp(deps: AppDeps): Hono {
   registerSlotRoutes(app, { store: deps.store, monitor: deps.monitor, readOnly: deps.server.readOnly, slotStatsIntervalMs: deps.server.slotStatsIntervalMs ?? 10_000, now });
   registerCommandLogRoutes(app, { store: deps.store, nodes: () => deps.monitor.nodes(), now });
   registerLatencyRoutes(app, { store: deps.store, monitor: deps.monitor, readOnly: deps.server.readOnly, now });
+  if (deps.cli) registerCliRoutes(app, { runner: deps.cli, store: deps.store, readOnly: deps.server.readOnly, now });
+  if (deps.keys) registerKeyRoutes(app, { keys: deps.keys.browser, store: deps.keys.store, readOnly: deps.server.readOnly });
   if (deps.hotkeys) registerHotkeyRoutes(app, { store: deps.store, runner: deps.hotkeys, schedule: deps.hotkeySchedule, nodes: () => deps.monitor.nodes(), now });
 
   app.post('/api/sql', async (c) => {

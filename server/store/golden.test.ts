@@ -24,6 +24,11 @@ import { hourMs, minuteMs } from './maintain.ts';
 import { queriesFromDir } from './queries.ts';
 import { clock, generate, openTestStore, t0, tempDir } from './testSupport.ts';
 
+const keyAnalysisSetup = `INSERT INTO key_analysis_runs VALUES (nextval('key_analysis_ids'), '2026-01-01 02:50:00', '2026-01-01 02:51:00', 'done', NULL, 100, 1000, 100, '{"confidence": {"exact": false}}'),
+    (nextval('key_analysis_ids'), '2026-01-01 02:55:00', NULL, 'running', 'user:*', 50, NULL, NULL, NULL);
+  INSERT INTO key_analysis_groups VALUES (1, 'type', 'string', 80, 8000, 800, 80000, 70000, 90000), (1, 'type', 'hash', 20, 20000, 200, 200000, 150000, 250000),
+    (1, 'prefix', 'user:', 100, 28000, 1000, 280000, 260000, 300000);
+  INSERT INTO key_analysis_biggest VALUES (1, 1, 'a:6379', '\\x62\\xFF\\x00'::BLOB, 'hash', 5000, 120), (1, 2, 'a:6379', 'user:1'::BLOB, 'string', 300, NULL);`;
 const goldenDir = join(import.meta.dir, 'testdata', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 const queries = queriesFromDir();
@@ -106,6 +111,12 @@ const commandLogGroupParams = (by: string): Params => {
   const { before_ts: _a, before_node: _b, before_type: _c, before_id: _d, ...params } = commandLogParams({});
   return { ...params, by };
 };
+
+const auditSetup = `INSERT INTO audit VALUES ('2026-01-01 02:50:00', 'cli', 'a:6379', 'SET k v', 'k', true, NULL),
+  ('2026-01-01 02:55:00', 'bulk', 'b:6380', 'UNLINK (pattern session:*)', 'session:*', true, NULL),
+  ('2026-01-01 02:59:00', 'cli', NULL, 'FLUSHALL', 'server', false, 'confirmation refused')`;
+const cliSetup = `INSERT INTO cli_history VALUES ('2026-01-01 02:50:00', 'a:6379', 'GET k', true, 0.4),
+  ('2026-01-01 02:55:00', 'a:6379', 'CONFIG SET requirepass ***', true, 1.2), ('2026-01-01 02:59:00', NULL, 'NOSUCH', false, 0.3)`;
 
 const cases: Record<string, GoldenCase> = {
   begin: { query: 'begin' },
@@ -314,6 +325,20 @@ const cases: Record<string, GoldenCase> = {
     params: commandLogParams({ before_ts: at(177), before_node: 1, before_type: 'slow', before_id: 0n, limit: 1 }),
     types: commandLogTypes,
   },
+  // The text-filter form: the page and its total from one scan.
+  commandlog_search_counted: { query: 'commandlog_search_counted', params: commandLogParams({ q: 'user' }), types: commandLogTypes },
+  'commandlog_search_counted#client-cursor': {
+    query: 'commandlog_search_counted',
+    params: commandLogParams({ client: '127.0.0.1', before_ts: at(177), before_node: 1, before_type: 'slow', before_id: 0n, limit: 1 }),
+    types: commandLogTypes,
+  },
+  // Nothing on the page: one row with no entry still carries the total.
+  'commandlog_search_counted#empty-page': {
+    query: 'commandlog_search_counted',
+    params: commandLogParams({ q: 'user', before_ts: at(0), before_node: 0, before_type: 'slow', before_id: 0n }),
+    types: commandLogTypes,
+  },
+  'commandlog_search_counted#none': { query: 'commandlog_search_counted', params: commandLogParams({ q: 'no such text' }), types: commandLogTypes },
   commandlog_count: { query: 'commandlog_count', params: commandLogCountParams({}), types: commandLogTypes },
   'commandlog_count#filters': { query: 'commandlog_count', params: commandLogCountParams({ nodes: listValue(['a:6379']), q: 'user' }), types: commandLogTypes },
   commandlog_groups: { query: 'commandlog_groups', params: commandLogGroupParams('command'), types: { ...commandLogTypes, by: VARCHAR } },
@@ -321,6 +346,42 @@ const cases: Record<string, GoldenCase> = {
   latency_range: { query: 'latency_range', params: { ...range(0, 180), nodes: null, events: null, limit: 10 }, types: { nodes: LIST(VARCHAR), events: LIST(VARCHAR), limit: INTEGER } },
   'latency_range#filters': { query: 'latency_range', params: { ...range(0, 180), nodes: listValue(['a:6379']), events: listValue(['command']), limit: 10 }, types: { nodes: LIST(VARCHAR), events: LIST(VARCHAR), limit: INTEGER } },
   latency_totals: { query: 'latency_totals' },
+  // Audit and CLI history (008): rows at 02:50, 02:55 and 02:59; one failed, one without a node.
+  audit_insert: {
+    query: 'audit_insert',
+    params: { ts: at(176), source: 'browser', node: 'a:6379', command: 'UNLINK user:1', target: 'user:1', ok: true, error: null },
+    types: { error: VARCHAR },
+    show: 'SELECT * FROM audit ORDER BY ts',
+  },
+  audit_range: { query: 'audit_range', setup: auditSetup, params: { ...range(0, 180), limit: 10 }, types: { limit: INTEGER } },
+  'audit_range#window': { query: 'audit_range', setup: auditSetup, params: { ...range(171, 179), limit: 1 }, types: { limit: INTEGER } },
+  retention_audit: { query: 'retention_audit', setup: auditSetup, params: { before: at(175) }, show: 'SELECT ts, command FROM audit ORDER BY ts' },
+  cli_history_insert: {
+    query: 'cli_history_insert',
+    params: { ts: at(176), node: 'a:6379', command: 'AUTH ***', ok: false, ms: 0.5 },
+    show: 'SELECT * FROM cli_history ORDER BY ts',
+  },
+  cli_history_list: { query: 'cli_history_list', setup: cliSetup, params: { limit: 2 }, types: { limit: INTEGER } },
+  // Memory analysis (009): run 1 done at 02:51 with two groups and one (binary) biggest key, run 2 still running.
+  key_analysis_insert: {
+    query: 'key_analysis_insert',
+    setup: keyAnalysisSetup,
+    params: { started: at(176), match: null, sample_keys: 500 },
+    types: { match: VARCHAR, sample_keys: INTEGER },
+    show: 'SELECT run_id, started, state, match, sample_keys FROM key_analysis_runs ORDER BY run_id',
+  },
+  key_analysis_finish: {
+    query: 'key_analysis_finish',
+    setup: keyAnalysisSetup,
+    params: { run_id: 2, ended: at(177), state: 'done', total_keys: 300n, sampled: 30n, detail: '{"confidence": {"exact": false}}' },
+    types: { run_id: INTEGER, state: VARCHAR, total_keys: BIGINT, sampled: BIGINT, detail: VARCHAR },
+    show: 'SELECT run_id, ended, state, total_keys, sampled, detail FROM key_analysis_runs ORDER BY run_id',
+  },
+  key_analysis_list: { query: 'key_analysis_list', setup: keyAnalysisSetup, params: { limit: 10 }, types: { limit: INTEGER } },
+  key_analysis_get: { query: 'key_analysis_get', setup: keyAnalysisSetup, params: { run_id: 1 }, types: { run_id: INTEGER } },
+  key_analysis_groups: { query: 'key_analysis_groups', setup: keyAnalysisSetup, params: { run_id: 1 }, types: { run_id: INTEGER } },
+  key_analysis_biggest: { query: 'key_analysis_biggest', setup: keyAnalysisSetup, params: { run_id: 1 }, types: { run_id: INTEGER } },
+  retention_cli_history: { query: 'retention_cli_history', setup: cliSetup, params: { before: at(175) }, show: 'SELECT ts, command FROM cli_history ORDER BY ts' },
   slot_polled_cols: { query: 'slot_polled_cols', params: slotParams({}, ['from', 'to', 'from_ms', 'step', 'h_end', 'm_end']), types: slotTypes },
   slot_totals: { query: 'slot_totals', params: slotParams({ metric: 'cpu', from: at(171) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
   'slot_totals#keys': { query: 'slot_totals', params: slotParams({ metric: 'keys', from: at(172) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },

@@ -202,11 +202,27 @@ export async function countCommandLog(db: NamedQueries, f: CommandLogFilter): Pr
 
 /** One page of matches, newest first; `total` is filled in by the caller (countCommandLog, run beside it). */
 export async function searchCommandLog(db: NamedQueries, f: CommandLogFilter, page: { limit: number; before?: CommandLogCursor }): Promise<Omit<CommandLogPage, 'total'>> {
+  const { entries, next } = await readPage(db, 'commandlog_search', f, page);
+  return { entries, next };
+}
+
+/** Whether a filter searches text: then one scan that keeps the matches serves both page and count (searchCommandLogCounted). */
+export function searchesText(f: CommandLogFilter): boolean {
+  return Boolean(f.q || f.client);
+}
+
+/** The page and the number of matches from one scan; for text filters, whose matches are few and whose scan is the cost. */
+export async function searchCommandLogCounted(db: NamedQueries, f: CommandLogFilter, page: { limit: number; before?: CommandLogCursor }): Promise<CommandLogPage> {
+  const { entries, next, rows } = await readPage(db, 'commandlog_search_counted', f, page);
+  return { entries, next, total: Number(rows[0]?.[14] ?? 0) };
+}
+
+async function readPage(db: NamedQueries, query: 'commandlog_search' | 'commandlog_search_counted', f: CommandLogFilter, page: { limit: number; before?: CommandLogCursor }) {
   const { params, types } = filterParams(f);
   const limit = Math.max(1, Math.floor(page.limit));
   const b = page.before;
   const reader = await db.read(
-    'commandlog_search',
+    query,
     {
       ...params,
       before_ts: b ? tsParam(b.ts) : null,
@@ -218,10 +234,12 @@ export async function searchCommandLog(db: NamedQueries, f: CommandLogFilter, pa
     { ...types, before_ts: TIMESTAMP, before_node: USMALLINT, before_type: VARCHAR, before_id: BIGINT, limit: INTEGER },
   );
   const rows = reader.getRows();
-  const entries = rows.map(entryFrom);
-  const last = rows.at(-1);
-  const next = last && rows.length === limit ? { ts: Number(last[0]), nodeId: Number(last[13]), type: String(last[2]) as CommandLogType, id: Number(last[3]) } : null;
-  return { entries, next };
+  // The counted form answers one row with a NULL entry when the page is empty.
+  const found = rows.filter((r) => r[0] !== null);
+  const entries = found.map(entryFrom);
+  const last = found.at(-1);
+  const next = last && found.length === limit ? { ts: Number(last[0]), nodeId: Number(last[13]), type: String(last[2]) as CommandLogType, id: Number(last[3]) } : null;
+  return { entries, next, rows };
 }
 
 export async function groupCommandLog(db: NamedQueries, f: CommandLogFilter, by: 'command' | 'pattern', limit: number): Promise<CommandLogGroup[]> {

@@ -72,6 +72,8 @@ export async function dropExpired(o: MaintainOptions, marks: Watermarks): Promis
   await db.run('retention_hotkey_runs', { before: tsParam(rollupBefore) });
   await db.run('retention_commandlog', { before: tsParam(rollupBefore) });
   await db.run('retention_latency', { before: tsParam(rollupBefore) });
+  await db.run('retention_audit', { before: tsParam(rollupBefore) });
+  await db.run('retention_cli_history', { before: tsParam(rollupBefore) });
 }
 
 export async function loadWatermarks(db: NamedQueries): Promise<Partial<Watermarks>> {

@@ -7,8 +7,10 @@ import type { NodeEvent, Sample } from '../collect/sink.ts';
 import { namedQueries, tsParam, type NamedQueries } from './db.ts';
 import { Dictionary, type MetricEntry } from './dictionary.ts';
 import { hotkeyHistory, hotkeyRunById, hotkeyRunKeys, listHotkeyRuns, saveHotkeyRun } from './hotkeys.ts';
+import { finishKeyAnalysis, keyAnalysisById, listKeyAnalyses, startKeyAnalysis } from './keyAnalysis.ts';
+import { auditRange, cliHistory, insertAudit, insertCliHistory } from './audit.ts';
 import { StoreQueryError } from './errors.ts';
-import { countCommandLog, groupCommandLog, latencyRange, latencyTotals, logResumePoints, searchCommandLog } from './logs.ts';
+import { countCommandLog, groupCommandLog, latencyRange, latencyTotals, logResumePoints, searchCommandLog, searchCommandLogCounted, searchesText } from './logs.ts';
 import { Ingest } from './ingest.ts';
 import { dayMs, dropExpired, inTransaction, loadWatermarks, rollUp, type Watermarks } from './maintain.ts';
 import { migrate } from './migrate.ts';
@@ -234,6 +236,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     logResumePoints: () => (assertOpen(), readPool.use((db) => logResumePoints(db))),
     async searchCommandLog(f, page) {
       assertOpen();
+      if (searchesText(f)) return readPool.use((db) => searchCommandLogCounted(db, f, page));
       // On the two read connections at once: the page and the count each scan the range.
       const [found, total] = await Promise.all([readPool.use((db) => searchCommandLog(db, f, page)), readPool.use((db) => countCommandLog(db, f))]);
       return { ...found, total };
@@ -241,6 +244,22 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     groupCommandLog: (f, by, limit) => (assertOpen(), readPool.use((db) => groupCommandLog(db, f, by, limit))),
     latencyRange: (q) => (assertOpen(), readPool.use((db) => latencyRange(db, q))),
     latencyTotals: () => (assertOpen(), readPool.use((db) => latencyTotals(db))),
+
+    // On the write lane like every other write; a lost audit or history row is logged rather than failing the command it describes.
+    recordAudit: (row) =>
+      open('recordAudit') ? writeLane(() => insertAudit(writer, row, now())).catch((err) => log(`store: audit write failed: ${errorText(err)}`)) : Promise.resolve(),
+    audit: (q) => (assertOpen(), readPool.use((db) => auditRange(db, q))),
+    recordCliHistory: (row) =>
+      open('recordCliHistory') ? writeLane(() => insertCliHistory(writer, row, now())).catch((err) => log(`store: CLI history write failed: ${errorText(err)}`)) : Promise.resolve(),
+    cliHistory: (limit) => (assertOpen(), readPool.use((db) => cliHistory(db, limit))),
+
+    startKeyAnalysis: (r) => (assertOpen(), writeLane(() => startKeyAnalysis(writer, r))),
+    finishKeyAnalysis(id, end) {
+      assertOpen();
+      return writeLane(() => inTransaction(writer, () => finishKeyAnalysis(writer, id, end)));
+    },
+    keyAnalyses: (limit) => (assertOpen(), readPool.use((db) => listKeyAnalyses(db, limit))),
+    keyAnalysis: (id) => (assertOpen(), readPool.use((db) => keyAnalysisById(db, id))),
 
     seriesKeys: async () => dict.seriesKeys(),
 

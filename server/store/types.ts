@@ -4,6 +4,8 @@ import type { CommandLogCursor, CommandLogFilter, CommandLogGroup, CommandLogPag
 import type { QueryTexts } from './queries.ts';
 import type { HotkeyRun } from '../hotkeys/types.ts';
 import type { HotkeyHistoryPoint, StoredHotkeyRow, StoredHotkeyRun } from './hotkeys.ts';
+import type { KeyAnalysisBig, KeyAnalysisEnd, KeyAnalysisGroup, StoredKeyAnalysis } from './keyAnalysis.ts';
+import type { AuditRow, CliHistoryRow, StoredAuditRow, StoredCliHistoryRow } from './audit.ts';
 
 export interface StoreOptions {
   /** DuckDB file; created (and migrated) if needed. */
@@ -228,4 +230,19 @@ export interface Store extends SampleSink, LogSink {
   latencyTotals(): Promise<LatencyTotals[]>;
   /** Rollups, compaction and retention; idempotent. */
   maintain(): Promise<void>;
+  /** A memory-analysis run as it starts (state running); returns its id. */
+  startKeyAnalysis(r: { started: number; match: string | null; sampleKeys: number }): Promise<number>;
+  /** Its end: state, totals, groups and biggest keys. */
+  finishKeyAnalysis(id: number, end: KeyAnalysisEnd): Promise<void>;
+  /** Memory-analysis runs, newest first. */
+  keyAnalyses(limit: number): Promise<StoredKeyAnalysis[]>;
+  keyAnalysis(id: number): Promise<(StoredKeyAnalysis & { groups: KeyAnalysisGroup[]; biggest: KeyAnalysisBig[] }) | undefined>;
+  /** Records a write made through Skyscope (command already redacted); a failure is logged, never thrown. */
+  recordAudit(row: AuditRow): Promise<void>;
+  /** Audit rows in [from, to), newest first. */
+  audit(q: { from: number; to: number; limit: number }): Promise<StoredAuditRow[]>;
+  /** Records a command run in the CLI (already redacted); a failure is logged, never thrown. */
+  recordCliHistory(row: CliHistoryRow): Promise<void>;
+  /** The newest CLI commands, newest first. */
+  cliHistory(limit: number): Promise<StoredCliHistoryRow[]>;
 }

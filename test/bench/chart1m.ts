@@ -170,6 +170,8 @@ async function serve(path: string): Promise<BenchServer> {
     groupCommandLog: store.groupCommandLog.bind(store),
     latencyRange: store.latencyRange.bind(store),
     latencyTotals: store.latencyTotals.bind(store),
+    cliHistory: store.cliHistory.bind(store),
+    audit: store.audit.bind(store),
   };
   const ui = uiFromFiles(await pageFiles());
   let server: ReturnType<typeof Bun.serve> | undefined;

@@ -475,7 +475,7 @@ async function timeCase(runs: number, fn: () => Promise<{ returned: number; matc
   return { runs: ms.length, ...stats(ms), ...last };
 }
 
-async function generate(path: string, count: number, log: Log): Promise<Pick<CommandLogQueryResult, 'generateSeconds' | 'appendRowsPerSecond' | 'file'>> {
+export async function generate(path: string, count: number, log: Log): Promise<Pick<CommandLogQueryResult, 'generateSeconds' | 'appendRowsPerSecond' | 'file'>> {
   const empty = await openStore({ path, now: () => end, maintainIntervalMs: 0 });
   for (const address of nodes) empty.recordNode({ address, role: 'primary', seenAt: start });
   await empty.close();

@@ -19,6 +19,8 @@
 //   commandlog    command log + latency monitor (test/bench/commandlog.ts): server time per command of collecting them at the
 //                 default intervals on Valkey 9.1 (COMMANDLOG) and Redis 7.0 (SLOWLOG), quiet and with full logs, beside INFO;
 //                 searchCommandLog()/groupCommandLog() over 7 days x 1M entries on 6 nodes (text, cmd, node filters; groups)
+//   keys          key browser (test/bench/keys.ts): first 1,000 keys and a whole SCAN of a 1M-key 3-primary cluster via the API;
+//                 GET/s while API scans run back to back vs idle
 //
 // Every server and Skyscope started here is stopped on success, failure, Ctrl-C or SIGTERM; all on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
@@ -39,8 +41,9 @@ import { runStoreQuery, weekQueryLabel, type StoreQueryResult } from './store-qu
 import { runSlotHeatmap, runSlotStatsCost, runSlotStorage, type HeatmapResult, type SlotStatsCostResult, type StorageResult } from './slots.ts';
 import { hotkeysPlan, hotkeysSummaryRows, hotkeysTargets, runHotkeysCluster, runHotkeysStandalone, type HotkeysResult } from './hotkeys.ts';
 import { commandLogPlan, commandLogSummaryRows, commandLogTargets, runCommandLogQuery, runCommandLogServerCost, type CommandLogResult } from './commandlog.ts';
+import { keysPlan, keysSummaryRows, keysTargets, runKeysBench, type KeysResult } from './keys.ts';
 
-const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m', 'slots', 'hotkeys', 'commandlog'] as const;
+const BENCHES = ['overhead', 'server-cpu', 'ingest', 'store-ingest', 'query', 'binary-start', 'binary-rss', 'first-chart', 'chart-1m', 'slots', 'hotkeys', 'commandlog', 'keys'] as const;
 type BenchName = (typeof BENCHES)[number];
 const FLAVOR: Flavor = 'valkey9';
 const root = resolve(import.meta.dir, '..', '..');
@@ -106,6 +109,7 @@ const targets = {
   slotServerCorePercent: 0.1, // CLUSTER SLOT-STATS every 10 s, per primary (info)
   hotkeys: hotkeysTargets, // keys read slot_scan vs valkey-cli --hotkeys (>= 50x fewer), monitor's throughput cost (< 10%, nothing after)
   commandLog: commandLogTargets, // newest 200 of 7 days x 1M command log entries with a text filter (< 100 ms)
+  keys: keysTargets, // first 1,000 keys of a 1M-key cluster (< 1 s), GET/s while scanning (< 5% lower)
 };
 
 // ---------- output ----------
@@ -136,6 +140,8 @@ if (sel('slots')) plan.deadline += opts.quick ? 6 * 60 : 12 * 60;
 if (sel('hotkeys')) plan.deadline += opts.quick ? 4 * 60 : 7 * 60;
 // `commandlog`: 4 server windows (2 flavors x quiet/full) and 1M generated entries (250K with --quick) with slow queries.
 if (sel('commandlog')) plan.deadline += opts.quick ? 7 * 60 : 14 * 60;
+// `keys`: a 1M-key cluster loaded, scanned whole, and a throughput series (about 3 minutes, 1.5 with --quick).
+if (sel('keys')) plan.deadline += opts.quick ? 3 * 60 : 6 * 60;
 setTimeout(() => {
   process.stderr.write(`\nrun.ts: still running after ${plan.deadline / 60} minutes: stopping everything\n`);
   killAllSkyscopes();
@@ -183,6 +189,7 @@ interface Results {
   slots?: { heatmap?: HeatmapResult; storage?: StorageResult; serverCost?: SlotStatsCostResult };
   hotkeys?: HotkeysResult;
   commandlog?: CommandLogResult;
+  keys?: KeysResult;
 }
 const results: Results = {};
 const errors: Record<string, string> = {};
@@ -539,6 +546,12 @@ async function commandlogPhase(): Promise<void> {
   });
 }
 
+async function keysPhase(): Promise<void> {
+  const r: KeysResult = (results.keys = { plan: keysPlan(opts.quick) });
+  log(`\n== [12] keys (test/bench/keys.ts): Valkey ${env.valkey} cluster of 3 primaries, ${r.plan.keys.toLocaleString('en-US')} keys: first page, whole scan, GET/s while scanning vs idle`);
+  await runKeysBench({ plan: r.plan, log: indent, register: (fn) => cleanups.push(fn), into: r });
+}
+
 // ---------- summary ----------
 
 interface SummaryRow {
@@ -746,6 +759,10 @@ function summarize(): SummaryRow[] {
       if (name.startsWith('commandlog')) rows.push({ bench: 'commandlog', what: `${name.slice('commandlog '.length) || 'commandlog'}: did not complete`, target: '-', measured: stack.split('\n')[0] ?? 'error', result: 'ERROR' });
     }
   }
+  if (sel('keys')) {
+    rows.push(...keysSummaryRows(results.keys));
+    if (errors['keys']) rows.push({ ...errorRow('keys'), what: 'keys: did not complete' });
+  }
   return rows;
 }
 
@@ -784,6 +801,8 @@ try {
   if (sel('hotkeys')) await step('hotkeys', hotkeysPhase);
   await runCleanups();
   if (sel('commandlog')) await step('commandlog', commandlogPhase);
+  await runCleanups();
+  if (sel('keys')) await step('keys', keysPhase);
 } finally {
   await runCleanups();
   killAllSkyscopes();

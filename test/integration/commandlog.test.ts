@@ -216,6 +216,19 @@ describe.each(['valkey9', 'redis7', 'valkey8'] as Flavor[])('%s command log and 
     expect(burst.at(-1)! - burst[0]!).toBe(79);
     // The text filter ignores case; lines are what the client sent.
     expect((await entries('q=BURST-7')).map((e) => e.line).sort()).toEqual(['echo burst-7', 'echo burst-70', 'echo burst-71', 'echo burst-72', 'echo burst-73', 'echo burst-74', 'echo burst-75', 'echo burst-76', 'echo burst-77', 'echo burst-78', 'echo burst-79']);
+    // A text filter's pages and total come from one scan: pages of 30 walk all 80 once, each page with the total.
+    const lines: string[] = [];
+    let before = '';
+    for (let i = 0; i < 3; i++) {
+      const r = await sky.api(`/api/commandlog?from=now-1h&q=burst-&limit=30${before}`);
+      expect(r.status).toBe(200);
+      expect(r.body.total).toBe(80);
+      lines.push(...r.body.entries.map((e: EntryJson) => e.line));
+      expect(r.body.entries.length).toBe([30, 30, 20][i]);
+      if (i < 2) before = `&before=${r.body.next}`;
+      else expect(r.body.next).toBeNull();
+    }
+    expect(new Set(lines).size).toBe(80);
   });
 
   test('a log reset between polls is counted as lost entries, and what follows is collected', async () => {

@@ -1,9 +1,11 @@
 // The UI's only door to the server: JSON requests to /api with errors turned into ApiError.
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** details: the whole {error: {...}} object, for answers that say more (a 428's confirm text and target). */
+  constructor(status, code, message, details) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -50,7 +52,7 @@ export async function api(path, { params, method = 'GET', body, signal } = {}) {
   } catch {
     throw new ApiError(res.status, 'bad_response', `${res.status} ${res.statusText}: the server did not answer with JSON`);
   }
-  if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? res.statusText);
+  if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? res.statusText, json?.error);
   return json;
 }
 

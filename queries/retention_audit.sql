@@ -1,0 +1,3 @@
+-- Drops audit rows before $before (a whole hour).
+DELETE FROM audit
+WHERE ts < $before;
