@@ -6,6 +6,7 @@ import type { ReplyNode } from '../cli/replyTree.ts';
 import type { CommandDoc, DocArg } from '../valkey/commandDocs.ts';
 import { displayName, policyFor } from '../valkey/commandPolicy.ts';
 import type { Store } from '../store/types.ts';
+import { blobJson, type BlobJson } from '../keys/blobs.ts';
 import { ApiError, badParam } from './errors.ts';
 import { parseLimit, parseTime } from './params.ts';
 
@@ -31,20 +32,9 @@ const statusOf: Record<CliErrorCode, ContentfulStatusCode> = {
   timeout: 504,
 };
 
-/** A value as the contract's blob: UTF-8 text (or \xHH escapes when not UTF-8) and hex, both cut at `limit` bytes. */
-export function valueBlob(bytes: Uint8Array, limit = shownValueBytes): { text: string; hex: string; bytes: number; binary: boolean; truncated: boolean } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const shown = buf.subarray(0, limit);
-  let text: string;
-  let binary = false;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    if (buf.length > limit) text = new TextDecoder('utf-8').decode(shown);
-  } catch {
-    binary = true;
-    text = Array.from(shown, (b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
-  }
-  return { text, hex: shown.toString('hex'), bytes: buf.length, binary, truncated: buf.length > limit };
+/** A reply value as the contract's blob, text and hex both cut at `limit` bytes. */
+export function valueBlob(bytes: Uint8Array, limit = shownValueBytes): BlobJson {
+  return blobJson(bytes, limit);
 }
 
 function replyJson(node: ReplyNode): unknown {

@@ -5,6 +5,7 @@ import { chooseMethod, HotkeyRunError, type HotkeyRunner } from '../hotkeys/runn
 import type { HotkeySchedule } from '../hotkeys/schedule.ts';
 import { hotkeyMethods, hotkeyMetrics, type HotkeyMethod } from '../hotkeys/types.ts';
 import type { Store } from '../store/types.ts';
+import { keyBlob } from '../keys/blobs.ts';
 import { ApiError, badParam } from './errors.ts';
 import { parseEnum, parseLimit, parseTime } from './params.ts';
 
@@ -17,26 +18,9 @@ export interface HotkeyRouteDeps {
   now: () => number;
 }
 
-/** Keys longer than this are shown cut (the hex form is always whole, so the key can be looked up). */
-const shownKeyBytes = 256;
+/** A key as JSON: its text when it is valid UTF-8 (cut to 256 bytes), always its exact bytes as hex. */
+export const keyJson = keyBlob;
 const maxDurationS = 300;
-
-/** A key as JSON: its text when it is valid UTF-8 (cut to shownKeyBytes), always its exact bytes as hex. */
-export function keyJson(key: Uint8Array): { text: string; hex: string; bytes: number; binary: boolean; truncated: boolean } {
-  const buf = Buffer.from(key);
-  const shown = buf.subarray(0, shownKeyBytes);
-  let text: string;
-  let binary = false;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    if (buf.length > shownKeyBytes) text = text.slice(0, shownKeyBytes);
-  } catch {
-    binary = true;
-    // Printable ASCII as is, every other byte as \xHH: readable and unambiguous.
-    text = Array.from(shown, (b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
-  }
-  return { text, hex: buf.toString('hex'), bytes: buf.length, binary, truncated: buf.length > shownKeyBytes };
-}
 
 /** What each method costs the server, in words the UI shows before a run starts. */
 const costs: Partial<Record<HotkeyMethod, string>> = {
