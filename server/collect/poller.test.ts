@@ -44,6 +44,16 @@ test('ticks land on multiples of the interval, whatever the start time and run d
   expect(ticks).toEqual([1_000_001_000, 1_000_002_000, 1_000_003_000, 1_000_004_000, 1_000_005_000]);
 });
 
+test('a phase moves every tick the same distance off the multiples', async () => {
+  const clock = fakeClock(1_000_000_250);
+  const ticks: number[] = [];
+  const p = new Poller({ name: 't', intervalMs: 10_000, phaseMs: 3_300, run: async () => void ticks.push(clock.now()), ...clock });
+  p.start();
+  await clock.advance(30_000);
+  p.stop();
+  expect(ticks).toEqual([1_000_003_300, 1_000_013_300, 1_000_023_300]);
+});
+
 test('a slow run skips ticks instead of queueing them, and the schedule does not drift', async () => {
   const clock = fakeClock(0);
   const starts: number[] = [];

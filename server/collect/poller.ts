@@ -3,6 +3,8 @@
 export interface PollerOptions {
   name: string;
   intervalMs: number;
+  /** Ticks fall this far after the interval's multiples (0: on them); see the class comment. */
+  phaseMs?: number;
   /** The work of one tick; throwing counts as a failure. */
   run: () => Promise<void>;
   onError?: (e: unknown, consecutiveFailures: number) => void;
@@ -18,7 +20,8 @@ export interface PollerOptions {
 /**
  * Ticks fall on multiples of the interval since the Unix epoch, so every node's samples line up in the
  * same time buckets and a slow poll never shifts later ones. A tick that arrives while the previous call
- * is still running, or while backing off, is skipped rather than queued.
+ * is still running, or while backing off, is skipped rather than queued. A phase moves one source's ticks off
+ * the common multiples, so that a large reply from every node (SLOT-STATS) is not parsed on all of them at once.
  */
 export class Poller {
   private timer: unknown;
@@ -30,6 +33,7 @@ export class Poller {
 
   constructor(opts: PollerOptions) {
     this.o = {
+      phaseMs: 0,
       baseBackoffMs: 1000,
       maxBackoffMs: 30_000,
       now: Date.now,
@@ -75,8 +79,9 @@ export class Poller {
     if (this.stopped) return;
     const now = this.o.now();
     const interval = this.o.intervalMs;
-    let next = (Math.floor(now / interval) + 1) * interval;
-    if (next < this.notBefore) next = Math.ceil(this.notBefore / interval) * interval;
+    const phase = this.o.phaseMs % interval;
+    let next = (Math.floor((now - phase) / interval) + 1) * interval + phase;
+    if (next < this.notBefore) next = Math.ceil((this.notBefore - phase) / interval) * interval + phase;
     this.timer = this.o.setTimer(() => {
       this.timer = undefined;
       void this.tick(false).finally(() => this.schedule());

@@ -55,6 +55,13 @@ describe('key routes', () => {
       ['/api/keys/ttl', post({ key: { text: 'k' } }), 'ttlS'],
       ['/api/keys/bulk-delete', post({ match: '*' }), 'confirm'],
       ['/api/keys/analysis', post({ sampleKeys: 0 }), 'sampleKeys'],
+      ['/api/keys/scan?types=yes', undefined, 'types'],
+      ['/api/keys/element?key=6b', undefined, 'field'],
+      ['/api/keys/element?key=6b&field=z', undefined, 'field'],
+      ['/api/keys/element?key=6b&member=61', undefined, 'member'],
+      ['/api/keys/element?key=6b&index=x', undefined, 'index'],
+      ['/api/keys/element?key=6b&id=1&field=61', undefined, 'id'],
+      ['/api/keys/element?key=6b&field=61&bytes=0', undefined, 'bytes'],
     ] as [string, RequestInit | undefined, string][]) {
       const r = await a.request(path, init);
       const body = (await r.json()) as any;

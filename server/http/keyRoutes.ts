@@ -3,6 +3,7 @@ import type { Context, Hono } from 'hono';
 import { BlobInputError, hexInput, keyBlob } from '../keys/blobs.ts';
 import type { BulkJobStatus } from '../keys/bulkDelete.ts';
 import type { KeyBrowser } from '../keys/keyBrowser.ts';
+import { readElement, type ElementRef } from '../keys/keyElements.ts';
 import { KeyError } from '../keys/keyNodes.ts';
 import { browse } from '../keys/keyScan.ts';
 import { defaultPage, keyDetails, maxPageBytes, maxPageCount, placeOf, valuePage, type PageParams } from '../keys/keyValues.ts';
@@ -18,8 +19,9 @@ export interface KeyRouteDeps {
   readOnly: boolean;
 }
 
-const statusOf: Record<KeyError['code'], 400 | 403 | 404 | 409> = {
+const statusOf: Record<KeyError['code'], 400 | 403 | 404 | 409 | 413> = {
   no_such_key: 404,
+  too_big: 413,
   not_found: 404,
   no_such_node: 400,
   bad_parameter: 400,
@@ -65,11 +67,36 @@ function keyParam(text: string | undefined): Buffer {
   }
 }
 
+function hexParam(name: string, text: string): Buffer {
+  try {
+    return hexInput(name, text);
+  } catch {
+    throw badParam(name, 'must be hex (an even number of 0-9a-f characters)');
+  }
+}
+
+/** Which element of a hash (field), list (index) or stream (id and field) /api/keys/element reads. */
+function elementParam(q: Record<string, string>): ElementRef {
+  if (q['member'] !== undefined) throw badParam('member', 'set and sorted set members come whole in the value page (their hex is never cut): there is nothing more to load');
+  if (q['index'] !== undefined) return { kind: 'list', index: intParam('index', q['index'], 0, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) };
+  if (q['field'] === undefined) throw badParam('field', 'is required: field=HEX (hash), index=N (list) or id=ID&field=HEX (stream)');
+  const field = hexParam('field', q['field']);
+  if (q['id'] === undefined) return { kind: 'hash', field };
+  if (!/^\d{1,20}-\d{1,20}$/.test(q['id'])) throw badParam('id', `must be a stream entry id like 1700000000000-0, got "${q['id']}"`);
+  return { kind: 'stream', id: q['id'], field };
+}
+
 function intParam(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) throw badParam(name, `must be an integer from ${min} to ${max}, got "${text}"`);
   return n;
+}
+
+function flagParam(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw badParam(name, `must be 1 or 0, got "${text}"`);
 }
 
 function typeParam(text: unknown): string | null {
@@ -114,6 +141,7 @@ export function registerKeyRoutes(app: Hono, deps: KeyRouteDeps): void {
         cursor: q['cursor'] || undefined,
         limit: parseLimit(limitName, q[limitName], 1000, 10_000),
         node: q['node'] || undefined,
+        types: flagParam('types', q['types']),
       }),
     ).then((r) => c.json(r));
   };
@@ -133,6 +161,17 @@ export function registerKeyRoutes(app: Hono, deps: KeyRouteDeps): void {
     const key = keyParam(q['key']);
     const page = pageParams(q);
     return c.json(await guarded(() => valuePage(keys.nodes, key, placeOf(keys.nodes, key, q['node'] || undefined).node, undefined, page)));
+  });
+
+  app.get('/api/keys/element', async (c) => {
+    const q = c.req.query();
+    const key = keyParam(q['key']);
+    const ref = elementParam(q);
+    const w = {
+      offset: intParam('offset', q['offset'], 0, 0, Number.MAX_SAFE_INTEGER),
+      bytes: intParam('bytes', q['bytes'], defaultPage.bytes, 1, maxPageBytes),
+    };
+    return c.json(await guarded(() => readElement(keys.nodes, key, placeOf(keys.nodes, key, q['node'] || undefined).node, ref, w)));
   });
 
   app.post('/api/keys', async (c) => {

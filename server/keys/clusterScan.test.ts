@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { scanStep, type ScanCall, type ScanPacing } from './clusterScan.ts';
+import { scanStep, type ScanCall, type ScanPacing, type TypesCall } from './clusterScan.ts';
 import { isComplete, startState } from './scanCursor.ts';
 
 /** A fake keyspace per node: SCAN returns `count` keys from the cursor position, cursor 0 at the end. */
@@ -76,5 +76,28 @@ describe('scanStep', () => {
     expect(r.callMs).toBeGreaterThanOrEqual(20);
     expect(state.calls).toBeLessThanOrEqual(5);
     expect(isComplete(state)).toBe(false);
+  });
+
+  test('types: one call per node per step gives each key its type, and its time is paced like the SCANs', async () => {
+    const f = fakeNodes({ a: 250, b: 30 });
+    const state = startState(['a', 'b'], null, null);
+    const asked: { node: string; keys: number }[] = [];
+    const types: TypesCall = async (node, keys) => {
+      asked.push({ node, keys: keys.length });
+      await Bun.sleep(20);
+      return keys.map((k) => (k.toString().endsWith('7') ? null : node === 'a' ? 'hash' : 'string'));
+    };
+    const r = await scanStep(state, f.call, f.dbsize, { limit: 200, pacing: { ...fast, duty: 0.2 }, types });
+    expect(asked.map((a) => a.node).sort()).toEqual(['a', 'b']);
+    expect(asked.reduce((n, a) => n + a.keys, 0)).toBe(r.keys.length);
+    for (const k of r.keys) expect(k.type).toBe(k.key.toString().endsWith('7') ? undefined : k.node === 'a' ? 'hash' : 'string');
+    // 20 ms of TYPE work at 20% duty: the nodes are left alone about 80 ms.
+    expect(r.callMs).toBeGreaterThanOrEqual(20);
+    expect(state.notBefore).toBeGreaterThan(Date.now() + 50);
+    // A failing types call leaves the keys listed without types.
+    const g = fakeNodes({ c: 5 });
+    const plain = await scanStep(startState(['c'], null, null), g.call, g.dbsize, { limit: 10, pacing: fast, types: () => Promise.reject(new Error('down')) });
+    expect(plain.keys.map((k) => k.type)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(plain.nodes[0]!.error).toBeUndefined();
   });
 });

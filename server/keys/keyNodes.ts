@@ -12,7 +12,7 @@ export interface KeyNodesDeps {
 
 export class KeyError extends Error {
   constructor(
-    readonly code: 'no_such_key' | 'no_such_node' | 'exists' | 'cross_slot' | 'wrong_type' | 'busy' | 'no_nodes' | 'not_found' | 'bad_parameter' | 'server_error',
+    readonly code: 'no_such_key' | 'no_such_node' | 'too_big' | 'exists' | 'cross_slot' | 'wrong_type' | 'busy' | 'no_nodes' | 'not_found' | 'bad_parameter' | 'server_error',
     message: string,
   ) {
     super(message);

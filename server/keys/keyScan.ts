@@ -1,7 +1,7 @@
 // Browsing: one paced step of a SCAN over every primary (or one node), as the /api/keys/scan answer.
 import { keyBlob, type BlobJson } from './blobs.ts';
-import { scanStep, type ScanPacing } from './clusterScan.ts';
-import type { KeyNodes } from './keyNodes.ts';
+import { scanStep, type ScanPacing, type TypesCall } from './clusterScan.ts';
+import { str, type KeyNodes } from './keyNodes.ts';
 import { CursorError, decodeCursor, encodeCursor, isComplete, startState, type ScanState } from './scanCursor.ts';
 
 export interface BrowseRequest {
@@ -10,6 +10,8 @@ export interface BrowseRequest {
   cursor?: string;
   limit: number;
   node?: string;
+  /** Read each returned key's TYPE (one pipeline per node per step); without it only a TYPE filter gives types. */
+  types?: boolean;
 }
 
 export interface BrowseAnswer {
@@ -29,6 +31,14 @@ export function dbsizeCall(nodes: KeyNodes) {
   return async (node: string): Promise<number> => Number(await (await nodes.conn(node)).call('DBSIZE'));
 }
 
+/** TYPE of each key in one pipeline; 'none' (deleted since the SCAN) and errors as null. */
+export function typesCall(nodes: KeyNodes): TypesCall {
+  return async (node, keys) => {
+    const { replies } = await nodes.pipeline(node, keys.map((k) => ['TYPE', k]));
+    return replies.map(([e, v]) => (e || str(v) === 'none' ? null : str(v)));
+  };
+}
+
 /** Throws CursorError for a cursor this API did not make, or one made for other filters or nodes. */
 export function stateFor(nodes: KeyNodes, r: BrowseRequest): ScanState {
   if (!r.cursor) return startState(r.node ? [nodes.checkNode(r.node)] : nodes.primaries(), r.match, r.type);
@@ -39,10 +49,15 @@ export function stateFor(nodes: KeyNodes, r: BrowseRequest): ScanState {
 
 export async function browse(nodes: KeyNodes, r: BrowseRequest, pacing?: ScanPacing): Promise<BrowseAnswer> {
   const state = stateFor(nodes, r);
-  const step = await scanStep(state, scanCall(nodes), dbsizeCall(nodes), { limit: r.limit, pacing });
+  // With a TYPE filter every key has that type already.
+  const types = r.types && !r.type ? typesCall(nodes) : undefined;
+  const step = await scanStep(state, scanCall(nodes), dbsizeCall(nodes), { limit: r.limit, pacing, types });
   const complete = isComplete(state);
   return {
-    keys: step.keys.map((k) => ({ key: keyBlob(k.key), node: k.node, ...(r.type ? { type: r.type } : {}) })),
+    keys: step.keys.map((k) => {
+      const type = r.type ?? k.type;
+      return { key: keyBlob(k.key), node: k.node, ...(type ? { type } : {}) };
+    }),
     cursor: complete ? null : encodeCursor(state),
     complete,
     scanned: { calls: state.calls, keys: state.keys, nodes: step.nodes },

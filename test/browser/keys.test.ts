@@ -174,6 +174,45 @@ describe('key browser (Valkey 9.1 cluster)', () => {
     await page.context().close();
   }, 60_000);
 
+  test('type badges without a TYPE filter; a 300 KB hash field is cut, loads whole and is edited whole', async () => {
+    const big = 'abcdefghij'.repeat(30_000);
+    await client.hset('bigfield', 'big', big, 'small', 'tiny');
+    try {
+      // types=1: the tree's leaves and the flat list show each key's type, no TYPE filter needed.
+      const { page, errors } = await browser.open(`${base}/keys`);
+      await scanDone(page);
+      const row = (k: string) => page.locator(`[data-testid=key-row][data-hex="${hex(k)}"]`);
+      expect(await row('greeting').locator('.ktype').textContent()).toBe('string');
+      expect(await row('bigfield').locator('.ktype').textContent()).toBe('hash');
+      await page.click('[data-testid=keys-view] button[data-view=flat]');
+      await page.waitForURL(/view=flat/);
+      const rows = await page.locator('[data-testid=key-row]').count();
+      expect(rows).toBeGreaterThan(10);
+      expect(await page.locator('[data-testid=key-row] .ktype').count()).toBe(rows);
+
+      await page.goto(`${base}/keys?key=${hex('bigfield')}`);
+      await page.locator('[data-testid=kd-row]', { hasText: 'abcdefghij' }).click();
+      const value = page.locator('[data-testid=kd-element] [data-testid=kd-elem-value]');
+      expect(await value.getAttribute('data-whole')).toBe('false');
+      expect(await page.isDisabled('[data-testid=kd-elem-edit]')).toBe(true);
+      expect(await page.textContent('[data-testid=kd-elem-load]')).toBe('load whole value (300,000 bytes)');
+      await page.click('[data-testid=kd-elem-load]');
+      await page.locator('[data-testid=kd-element] [data-testid=kd-elem-value][data-whole=true][data-bytes="300000"]').waitFor();
+      expect((await value.locator('pre').textContent())!.length).toBe(300_000);
+      await page.click('[data-testid=kd-elem-edit]');
+      const area = page.locator('[data-testid=kd-edit-form] textarea');
+      expect((await area.inputValue()).length).toBe(300_000);
+      await area.fill(`${big}!`);
+      await page.click('[data-testid=kd-save]');
+      await waitFor('the whole new value on the server', async () => (await client.hget('bigfield', 'big')) === `${big}!`);
+      expect(await client.hget('bigfield', 'small')).toBe('tiny');
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await client.del('bigfield');
+    }
+  }, 60_000);
+
   test('edits reach the server: value, hash field, TTL, rename, add key, delete with confirmation', async () => {
     const { page, errors } = await browser.open(`${base}/keys?key=${hex('greeting')}`);
     await page.locator('[data-testid=key-detail][data-type=string]').waitFor();

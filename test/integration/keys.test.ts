@@ -1,7 +1,7 @@
 // The key browser end to end on real servers: cluster-wide SCAN of 200,000 keys, every type viewed and edited on each
 // flavor, binary keys and values, a 100k-field hash paged, read-only refusals, bulk delete, memory analysis, bad input.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { keySlot } from '../../server/valkey/keySlot.ts';
 import { FLAVORS, serverInfo, startCluster, startStandalone, type ClusterHandle, type ServerHandle } from '../servers/servers.ts';
 import { startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
@@ -101,6 +101,43 @@ describe('cluster: 200,000 keys over 3 primaries', () => {
     expect(new Set(matched.keys).size).toBe(111); // k:1999, k:19990..k:19999, k:199900..k:199999
     const typed = await scanAll(sky, 'limit=10000&match=k:1999*&type=hash');
     expect(typed.keys).toHaveLength(0);
+  }, 60_000);
+
+  test('types=1: every returned key carries its own TYPE, read once per node per step', async () => {
+    const client = new Cluster([{ host: '127.0.0.1', port: (await cluster.primaries())[0]!.port }]);
+    const want = new Map<string, string>();
+    try {
+      for (let i = 0; i < 60; i++) {
+        const k = `ty:${i}`;
+        const t = ['string', 'hash', 'list', 'set', 'zset', 'stream'][i % 6]!;
+        if (t === 'string') await client.set(k, 'v');
+        else if (t === 'hash') await client.hset(k, 'f', 'v');
+        else if (t === 'list') await client.rpush(k, 'v');
+        else if (t === 'set') await client.sadd(k, 'v');
+        else if (t === 'zset') await client.zadd(k, 1, 'v');
+        else await client.xadd(k, '*', 'f', 'v');
+        want.set(hex(k), t);
+      }
+      const got = new Map<string, string>();
+      const nodes = new Set<string>();
+      let cursor: string | null = null;
+      do {
+        const r: any = (await sky.api(`/api/keys/scan?match=ty:*&types=1&limit=10000${cursor ? `&cursor=${cursor}` : ''}`)).body;
+        for (const k of r.keys) {
+          got.set(k.key.hex, k.type);
+          nodes.add(k.node);
+        }
+        cursor = r.cursor;
+      } while (cursor !== null);
+      expect(nodes.size).toBe(3);
+      expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));
+      // Without types=1 (and no TYPE filter) keys come without a type; a bad flag is a 400.
+      expect((await sky.api('/api/keys/scan?match=ty:*&limit=10')).body.keys.every((k: any) => k.type === undefined)).toBe(true);
+      expect((await sky.api('/api/keys/scan?types=yes')).body.error.message).toStartWith('types:');
+    } finally {
+      await Promise.all([...want.keys()].map((k) => client.del(Buffer.from(k, 'hex'))));
+      client.disconnect();
+    }
   }, 60_000);
 
   test('details name the owner and slot; rename across slots is refused; same slot works', async () => {
@@ -368,6 +405,94 @@ describe('valkey9 standalone: big hash, read-only, bulk delete, memory analysis,
     }
     expect(fields.size).toBe(100_000);
     expect(pages).toBeGreaterThan(50);
+  }, 60_000);
+
+  /** An element read whole through /api/keys/element, window by window, from its hex. */
+  async function loadElement(query: string): Promise<{ bytes: Buffer; windows: number }> {
+    const parts: Buffer[] = [];
+    let offset = 0;
+    let total = Infinity;
+    while (offset < total) {
+      const r = await sky.api(`/api/keys/element?${query}&offset=${offset}`);
+      expect(r.status).toBe(200);
+      expect(r.body.offset).toBe(offset);
+      parts.push(Buffer.from(r.body.value.hex, 'hex'));
+      expect(r.body.bytes).toBe(parts.at(-1)!.length);
+      total = r.body.total;
+      offset += r.body.bytes;
+    }
+    return { bytes: Buffer.concat(parts), windows: parts.length };
+  }
+
+  test('a 300 KB hash field, list item and stream field load whole in windows; an edit of the whole value round-trips', async () => {
+    const big = Buffer.from(Array.from({ length: 300_000 }, (_, i) => 'abcdefghij'.charCodeAt(i % 10)));
+    big[150_000] = 0xff; // not UTF-8: only the hex is exact
+    await direct.hset('bigfield', 'small', 'x', 'big', big);
+    await direct.rpush('bigitem', 'a', big, 'c');
+    const id = await direct.xadd('bigentry', '*', 'n', '1', 'payload', big);
+    // The value page cuts it at 4 KiB and says so.
+    const page = (await sky.api(`/api/keys/key?key=${hex('bigfield')}`)).body.value.entries.find((e: any) => e.field.text === 'big').value;
+    expect(page).toMatchObject({ bytes: 300_000, truncated: true });
+    expect(page.hex.length).toBe(4096 * 2);
+
+    const field = await loadElement(`key=${hex('bigfield')}&field=${hex('big')}`);
+    expect(field.windows).toBe(5); // 64 KiB windows by default
+    expect(field.bytes.equals(big)).toBe(true);
+    const item = await loadElement(`key=${hex('bigitem')}&index=1`);
+    expect(item.bytes.equals(big)).toBe(true);
+    const entry = await loadElement(`key=${hex('bigentry')}&id=${id}&field=${hex('payload')}`);
+    expect(entry.bytes.equals(big)).toBe(true);
+    const w = (await sky.api(`/api/keys/element?key=${hex('bigitem')}&index=-1`)).body;
+    expect(w).toMatchObject({ offset: 0, bytes: 1, total: 1, truncated: false, value: { text: 'c', truncated: false } });
+    const mid = (await sky.api(`/api/keys/element?key=${hex('bigfield')}&field=${hex('big')}&offset=149999&bytes=3`)).body;
+    expect(mid).toMatchObject({ offset: 149999, bytes: 3, total: 300_000, truncated: true, value: { hex: '6aff62', binary: true } });
+
+    // The whole value, changed at both ends, sent back as one edit.
+    const edited = Buffer.concat([Buffer.from('NEW'), field.bytes, Buffer.from('END')]);
+    const edit = (body: unknown) => sky.api('/api/keys/edit', json('POST', body));
+    expect((await edit({ key: { text: 'bigfield' }, op: 'hset', field: { hex: hex('big') }, value: { hex: hex(edited) } })).status).toBe(200);
+    expect((await direct.hgetBuffer('bigfield', 'big'))!.equals(edited)).toBe(true);
+    expect((await loadElement(`key=${hex('bigfield')}&field=${hex('big')}`)).bytes.equals(edited)).toBe(true);
+    expect((await edit({ key: { text: 'bigitem' }, op: 'lset', index: 1, value: { hex: hex(edited) } })).status).toBe(200);
+    expect((await direct.lindexBuffer('bigitem', 1))!.equals(edited)).toBe(true);
+    expect((await loadElement(`key=${hex('bigitem')}&index=1`)).bytes.equals(edited)).toBe(true);
+  }, 60_000);
+
+  test('an element over 32 MiB is refused with 413 too_big before it is read; missing ones are 404s, wrong types 409', async () => {
+    const huge = Buffer.alloc(33 * 1024 * 1024, 0x61);
+    await direct.hset('hugefield', 'f', huge);
+    await direct.rpush('hugeitem', huge);
+    await direct.xadd('hugeentry', '1-1', 'f', huge, 'small', 'x');
+    try {
+      for (const q of [`key=${hex('hugefield')}&field=${hex('f')}`, `key=${hex('hugeitem')}&index=0`, `key=${hex('hugeentry')}&id=1-1&field=${hex('small')}`]) {
+        const r = await sky.api(`/api/keys/element?${q}&bytes=10`);
+        expect([q, r.status, r.body.error.code]).toEqual([q, 413, 'too_big']);
+        expect(r.body.error.message).toContain('does not pull such a value whole into memory');
+      }
+    } finally {
+      await direct.del('hugefield', 'hugeitem', 'hugeentry');
+    }
+    const cases: [string, number, string][] = [
+      [`key=${hex('nope')}&field=${hex('f')}`, 404, 'no_such_key'],
+      [`key=${hex('bigfield')}&field=${hex('nope')}`, 404, 'not_found'],
+      [`key=${hex('bigitem')}&index=99`, 404, 'not_found'],
+      [`key=${hex('bigentry')}&id=1-0&field=${hex('payload')}`, 404, 'not_found'],
+      [`key=${hex('bigitem')}&field=${hex('f')}`, 409, 'wrong_type'],
+      [`key=${hex('bigfield')}&index=0`, 409, 'wrong_type'],
+      [`key=${hex('bigfield')}`, 400, 'bad_parameter'],
+      [`key=${hex('bigfield')}&member=61`, 400, 'bad_parameter'],
+      [`key=${hex('bigentry')}&id=x&field=61`, 400, 'bad_parameter'],
+      [`key=${hex('bigfield')}&field=zz`, 400, 'bad_parameter'],
+    ];
+    try {
+      for (const [q, status, code] of cases) {
+        const r = await sky.api(`/api/keys/element?${q}`);
+        expect([q, r.status, r.body.error?.code]).toEqual([q, status, code]);
+      }
+    } finally {
+      // The tests below count the keys.
+      await direct.del('bigfield', 'bigitem', 'bigentry');
+    }
   }, 60_000);
 
   test('read-only refuses every write route, even called directly; reads still work', async () => {

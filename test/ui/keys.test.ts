@@ -1,8 +1,8 @@
 // The key browser's pure parts: compact keys, the tree by separator, the virtual list's window (a million rows), hex dumps, inputs and estimates.
 import { expect, test } from 'bun:test';
 import {
-  addToTree, blobInput, compactKey, createTree, estimate, formatTtl, hexDump, keyBlob, keyHex, lengthText, pathsTo, scanProgress, scrollToRow,
-  treeRows, virtualWindow, type ListedKey,
+  addToTree, blobInput, blobOfHex, compactKey, createTree, estimate, formatTtl, hexDump, keyBlob, keyHex, lengthText, pathsTo, scanProgress, scrollToRow,
+  loadWhole, treeRows, virtualWindow, type ListedKey,
 } from '../../ui/lib/keys.js';
 
 const blob = (text: string) => ({ text, hex: Buffer.from(text).toString('hex'), bytes: Buffer.byteLength(text), binary: false, truncated: false });
@@ -102,4 +102,21 @@ test('hex dumps, value inputs, TTLs, lengths, progress and estimates', () => {
   expect(estimate({ estBytes: 100, estBytesLow: 80, estBytesHigh: 130 }, 'estBytes')).toEqual({ value: 100, low: 80, high: 130, pm: 30, range: true });
   expect(estimate({ estKeys: 5, estKeysLow: 5, estKeysHigh: 5 }, 'estKeys').range).toBe(false);
   expect(estimate({}, 'estKeys').value).toBeNull();
+});
+
+test('a cut element loads whole window by window from its hex, even when a window splits a UTF-8 character', async () => {
+  const bytes = Buffer.from('ключ-'.repeat(1000));
+  const asked: number[] = [];
+  const fetchWindow = async ({ offset, bytes: n }: { offset: number; bytes: number }) => {
+    asked.push(offset);
+    const win = bytes.subarray(offset, offset + n);
+    // Each window alone may not be valid UTF-8: its text is not to be trusted, only its hex.
+    return { value: { text: '?', hex: win.toString('hex'), bytes: win.length, binary: true, truncated: true }, bytes: win.length, total: bytes.length };
+  };
+  const whole = await loadWhole(fetchWindow, 4095);
+  expect(asked).toEqual([0, 4095, 8190]);
+  expect(whole).toEqual({ text: 'ключ-'.repeat(1000), hex: bytes.toString('hex'), bytes: bytes.length, binary: false, truncated: false });
+  // An element that shrank while it was read stops instead of looping.
+  await expect(loadWhole(async () => ({ value: blob(''), bytes: 0, total: 10 }), 4)).rejects.toThrow('changed');
+  expect(blobOfHex('00ff415c')).toEqual({ text: '\\x00\\xffA\\x5c', hex: '00ff415c', bytes: 4, binary: true, truncated: false });
 });

@@ -5,7 +5,7 @@ import { api } from '../lib/api.js';
 import { setParams } from '../lib/route.js';
 import { useConfirmDialog, useLoad } from '../lib/hooks.js';
 import { formatBytes, formatNumber } from '../lib/format.js';
-import { blobInput, formatTtl, hexDump, lengthText, typeLabel } from '../lib/keys.js';
+import { blobInput, blobOfHex, formatTtl, hexDump, lengthText, loadWhole, typeLabel } from '../lib/keys.js';
 import { VirtualList } from './VirtualList.js';
 import { KeyText } from './KeyText.js';
 import { ErrorBox, Loading } from './States.js';
@@ -18,6 +18,11 @@ const PAGE_COUNT = 500;
 const STRING_WINDOW = 65536;
 /** Windows of a string kept on screen; beyond, the oldest are dropped (a 2 GB string is read window by window). */
 const STRING_KEEP = 16;
+/**
+ * Bytes per /api/keys/element window when a cut element is loaded whole: HGET, LINDEX and XRANGE have no range, so
+ * the server reads the whole element for every window; few large windows (the API's most) keep that cheap.
+ */
+const ELEMENT_WINDOW = 1024 * 1024;
 const ROW = 22;
 let loads = 0;
 
@@ -244,7 +249,7 @@ function ValueView({ d, hex, node, hexMode, readOnly, onChanged }) {
       row=${(i) => html`<div class=${'kd-row' + (i === sel ? ' selected' : '')} style=${`grid-template-columns:${columns.map((c) => c.w).join(' ')}`} onClick=${() => setSel(i)} data-testid="kd-row">
         ${columns.map((c) => html`<span class="mono kd-cell">${c.cell(rows[i], hexMode)}</span>`)}
       </div>`} />
-    ${selected ? html`<${ElementPanel} kind=${last.kind} row=${selected} hex=${hex} node=${node} hexMode=${hexMode} readOnly=${readOnly} onChanged=${onChanged} />` : null}
+    ${selected ? html`<${ElementPanel} key=${sel} kind=${last.kind} row=${selected} hex=${hex} node=${node} hexMode=${hexMode} readOnly=${readOnly} onChanged=${onChanged} />` : null}
     <${AddElement} kind=${last.kind} hex=${hex} node=${node} readOnly=${readOnly} onChanged=${onChanged} />
   </div>`;
 }
@@ -348,9 +353,10 @@ function EditText({ initial, initialMode = 'text', hexAllowed = true, onSave, on
   </div>`;
 }
 
-/** The selected element of a collection, whole (as far as the API sent it), with its edits. */
+/** The selected element of a collection, whole or loaded whole on demand, with its edits (an edit sends the whole value). */
 function ElementPanel({ kind, row, hex, node, hexMode, readOnly, onChanged }) {
   const [editing, setEditing] = useState(false);
+  const [whole, setWhole] = useState(null);
   const [err, setErr] = useState();
   const ro = readOnly ? readOnlyReason : undefined;
   const run = async (body) => {
@@ -362,8 +368,8 @@ function ElementPanel({ kind, row, hex, node, hexMode, readOnly, onChanged }) {
       setErr(e);
     }
   };
-  const show = (b) => (b ? html`<pre class=${'kd-text kd-elem' + (hexMode ? ' kd-hex' : '')}>${hexMode ? hexDump(b.hex) : b.text}</pre>${b.truncated ? html`<div class="warn">Shown: the first ${formatBytes(b.hex.length / 2)} of ${formatBytes(b.bytes)}.</div>` : null}` : null);
-  const value = kind === 'hash' || kind === 'list' ? row.value : null;
+  const shared = { hex, node, hexMode };
+  const value = kind === 'hash' || kind === 'list' ? whole ?? row.value : null;
   const editable = value && !value.truncated;
   let title;
   let del;
@@ -372,13 +378,20 @@ function ElementPanel({ kind, row, hex, node, hexMode, readOnly, onChanged }) {
   else if (kind === 'set') { title = 'Member'; del = { op: 'srem', member: { hex: row.member.hex } }; }
   else if (kind === 'zset') { title = `Member (score ${row.score})`; del = { op: 'zrem', member: { hex: row.member.hex } }; }
   else if (kind === 'stream') { title = `Entry ${row.id}`; del = { op: 'xdel', id: row.id }; }
+  // A list item cut at 4 KiB cannot be named by its bytes for LREM: only a whole one can be removed.
+  const removable = kind !== 'list' || !row.value.truncated || whole;
+  if (kind === 'list' && whole) del = { op: 'lrem', value: { hex: whole.hex }, count: 1 };
   return html`<div class="kd-elem-panel" data-testid="kd-element">
     <div class="kd-elem-head"><strong>${title}</strong>
-      ${value ? html`<button type="button" disabled=${readOnly || !editable} title=${ro ?? (editable ? 'Change this value' : 'Too big to edit here')} onClick=${() => setEditing(true)} data-testid="kd-elem-edit">Edit</button>` : null}
-      <button type="button" class="danger" disabled=${readOnly} title=${ro ?? (kind === 'list' ? 'Remove the first item equal to this one (LREM count 1)' : `Remove it (${del.op.toUpperCase()})`)} onClick=${() => run(del)} data-testid="kd-elem-delete">Remove</button>
+      ${value ? html`<button type="button" disabled=${readOnly || !editable} title=${ro ?? (editable ? 'Change this value (the whole value is sent)' : 'Load the whole value first')} onClick=${() => setEditing(true)} data-testid="kd-elem-edit">Edit</button>` : null}
+      <button type="button" class="danger" disabled=${readOnly || !removable} title=${ro ?? (!removable ? 'Load the whole value first (LREM names the item by its bytes)' : kind === 'list' ? 'Remove the first item equal to this one (LREM count 1)' : `Remove it (${del.op.toUpperCase()})`)} onClick=${() => run(del)} data-testid="kd-elem-delete">Remove</button>
       ${err ? html`<span class="bad" role="alert">${err.message}</span>` : null}
     </div>
-    ${kind === 'stream' ? row.fields.map((f) => html`<div class="kd-stream-field"><span class="muted mono">${f.field.text}</span> ${show(f.value)}</div>`) : show(value ?? row.member)}
+    ${kind === 'stream'
+      ? row.fields.map((f) => html`<div class="kd-stream-field"><span class="muted mono">${f.field.text}</span> <${ElementValue} b=${f.value} at=${{ id: row.id, field: f.field.hex }} ...${shared} /></div>`)
+      : kind === 'hash' || kind === 'list'
+        ? html`<${ElementValue} b=${row.value} at=${kind === 'hash' ? { field: row.field.hex } : { index: row.index }} onWhole=${setWhole} ...${shared} />`
+        : html`<${ElementValue} b=${row.member} at=${null} ...${shared} />`}
     ${editing
       ? html`<${EditText} initial=${value.binary ? value.hex : value.text} initialMode=${value.binary ? 'hex' : 'text'} onCancel=${() => setEditing(false)}
           onSave=${async (v) => {
@@ -386,6 +399,41 @@ function ElementPanel({ kind, row, hex, node, hexMode, readOnly, onChanged }) {
             setEditing(false);
             onChanged();
           }} />`
+      : null}
+  </div>`;
+}
+
+/**
+ * One element's bytes; a cut one offers to load it whole: through /api/keys/element (`at` names it), or for a set or
+ * sorted-set member from its hex, which the value page never cuts (the member is its own name).
+ */
+function ElementValue({ b, at, hex, node, hexMode, onWhole }) {
+  const [whole, setWhole] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState();
+  const v = whole ?? b;
+  const done = (blob) => {
+    setWhole(blob);
+    onWhole?.(blob);
+  };
+  const load = async () => {
+    if (!at) return done(blobOfHex(b.hex));
+    setBusy(true);
+    setErr(undefined);
+    try {
+      done(await loadWhole((w) => api('/api/keys/element', { params: { key: hex, node, ...at, ...w } }), ELEMENT_WINDOW));
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<div class="kd-elem-value" data-testid="kd-elem-value" data-whole=${v.truncated ? 'false' : 'true'} data-bytes=${v.bytes}>
+    <pre class=${'kd-text kd-elem' + (hexMode ? ' kd-hex' : '')}>${hexMode ? hexDump(v.hex) : v.text}</pre>
+    ${v.truncated
+      ? html`<div class="warn">Cut for display: ${formatBytes(v.bytes)} in all.
+          <button type="button" class="link" onClick=${load} disabled=${busy} data-testid="kd-elem-load">${busy ? 'Loading…' : `load whole value (${v.bytes.toLocaleString('en-US')} bytes)`}</button>
+          ${err ? html`<span class="bad" role="alert">${err.message}</span>` : null}</div>`
       : null}
   </div>`;
 }

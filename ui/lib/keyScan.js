@@ -42,7 +42,8 @@ export function useKeyScan({ match, type, node, sep }) {
       }
       let r;
       try {
-        r = await api('/api/keys/scan', { params: { match: match || undefined, type: type || undefined, node: node || undefined, cursor: s.cursor, limit: STEP } });
+        // types=1: each key's TYPE for its badge (a TYPE filter gives it already).
+        r = await api('/api/keys/scan', { params: { match: match || undefined, type: type || undefined, types: type ? undefined : 1, node: node || undefined, cursor: s.cursor, limit: STEP } });
       } catch (e) {
         if (g !== gen.current) return;
         s.error = e;

@@ -20,6 +20,8 @@ export function pathsTo(text: string, sep?: string): string[];
 export function virtualWindow(o: { count: number; rowHeight: number; scrollTop: number; viewport: number; overscan?: number; maxPx?: number }): { first: number; last: number; totalPx: number; top(i: number): number };
 export function scrollToRow(o: { index: number; count: number; rowHeight: number; scrollTop: number; viewport: number; maxPx?: number }): number;
 export function hexDump(hex: string, offset?: number): string;
+export function blobOfHex(hex: string): BlobJson;
+export function loadWhole(fetchWindow: (w: { offset: number; bytes: number }) => Promise<{ value: BlobJson; bytes: number; total: number }>, windowBytes: number): Promise<BlobJson>;
 export function blobInput(value: string, mode?: 'text' | 'hex'): { text: string } | { hex: string } | undefined;
 export function formatTtl(ms: number | null | undefined): string;
 export function typeLabel(t: string | null | undefined): string;

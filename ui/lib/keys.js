@@ -170,6 +170,38 @@ export function hexDump(hex, offset = 0) {
   return lines.join('\n');
 }
 
+/** Bytes (as hex) as a whole blob: UTF-8 text when valid, else printable ASCII with \xHH escapes, like the server's. */
+export function blobOfHex(hex) {
+  const bytes = new Uint8Array((hex.match(/../g) ?? []).map((h) => parseInt(h, 16)));
+  let text;
+  let binary = false;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    binary = true;
+    text = Array.from(bytes, (x) => (x >= 0x20 && x < 0x7f && x !== 0x5c ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`)).join('');
+  }
+  return { text, hex, bytes: bytes.length, binary, truncated: false };
+}
+
+/**
+ * An element read whole through /api/keys/element, window after window: `fetchWindow({offset, bytes})` answers one.
+ * Assembled from the exact hex (a window may cut a UTF-8 character in two) and decoded once at the end.
+ */
+export async function loadWhole(fetchWindow, windowBytes) {
+  let hex = '';
+  let offset = 0;
+  let total = Infinity;
+  while (offset < total) {
+    const w = await fetchWindow({ offset, bytes: windowBytes });
+    total = w.total;
+    if (w.bytes === 0 && offset < total) throw new Error('the element changed while it was read: load it again');
+    hex += w.value.hex;
+    offset += w.bytes;
+  }
+  return blobOfHex(hex);
+}
+
 /** A value typed by the user, as the API takes it: {text} or, in hex mode, {hex} (spaces allowed); undefined when not hex. */
 export function blobInput(value, mode = 'text') {
   if (mode !== 'hex') return { text: value };
