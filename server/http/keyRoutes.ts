@@ -271,13 +271,16 @@ export function registerKeyRoutes(app: Hono, deps: KeyRouteDeps): void {
   app.get('/api/keys/analysis/:id', async (c) => {
     const id = Number(c.req.param('id'));
     if (!Number.isInteger(id) || id < 1) throw badParam('id', 'must be a run id (a positive whole number)');
+    // The live state first: a run is marked done only once its results are stored, so a "done" read here is
+    // never paired with a stored row from before they were written.
+    const live = keys.analysis.progress(id);
+    const liveState = live?.state;
     const run = await deps.store.keyAnalysis(id);
     if (!run) throw new ApiError(404, 'not_found', `no memory analysis ${id}`);
-    const live = keys.analysis.progress(id);
     const dims = (d: string) => run.groups.filter((g) => g.dimension === d).map(({ dimension: _d, ...g }) => g);
     return c.json({
       id,
-      state: live?.state ?? stateOf(id, run.state),
+      state: liveState ?? stateOf(id, run.state),
       startedAt: run.started / 1000,
       endedAt: run.ended === null ? null : run.ended / 1000,
       match: run.match,

@@ -84,7 +84,8 @@ export class MemoryAnalysis {
       const state = startState(nodes, match, null);
       while (!isComplete(state) && !signal.aborted) {
         for (const n of state.nodes) if (strata.get(n.node)!.sampled >= quota.get(n.node)!) n.done = true;
-        if (isComplete(state)) break;
+        // Quotas are rounded up, so they can add up to more than the sample: it is full before every quota is.
+        if (isComplete(state) || sample.length >= progress.sampleKeys) break;
         const step = await scanStep(state, scanCall(this.nodes), dbsize, { limit: Math.min(1000, progress.sampleKeys - progress.sampled), pacing: this.pacing, signal });
         for (const r of step.nodes) {
           const s = strata.get(r.node)!;
@@ -119,9 +120,10 @@ export class MemoryAnalysis {
       progress.error = describeError(e);
       end = { ended: this.now(), state: 'failed', totalKeys: 0, sampled: sample.length, detail: { error: progress.error }, groups: [], biggest: [] };
     }
-    progress.state = end.state;
     try {
       await this.store.finishKeyAnalysis(progress.id, end);
+      // Only once the groups are stored: a reader that sees "done" reads them next.
+      progress.state = end.state;
     } catch (e) {
       progress.state = 'failed';
       progress.error = `could not save the run: ${describeError(e)}`;

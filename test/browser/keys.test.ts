@@ -174,7 +174,7 @@ describe('key browser (Valkey 9.1 cluster)', () => {
     await page.context().close();
   }, 60_000);
 
-  test('type badges without a TYPE filter; a 300 KB hash field is cut, loads whole and is edited whole', async () => {
+  test('type badges without a TYPE filter; a 300 KB hash field and list item are cut, load whole, and are then edited or removed whole', async () => {
     const big = 'abcdefghij'.repeat(30_000);
     await client.hset('bigfield', 'big', big, 'small', 'tiny');
     try {
@@ -206,10 +206,21 @@ describe('key browser (Valkey 9.1 cluster)', () => {
       await page.click('[data-testid=kd-save]');
       await waitFor('the whole new value on the server', async () => (await client.hget('bigfield', 'big')) === `${big}!`);
       expect(await client.hget('bigfield', 'small')).toBe('tiny');
+
+      // A cut list item: LREM names it by its bytes, so Remove waits until it is loaded whole.
+      await client.rpush('biglist', 'a', big);
+      await page.goto(`${base}/keys?key=${hex('biglist')}`);
+      await page.locator('[data-testid=kd-row]', { hasText: 'abcdefghij' }).click();
+      expect(await page.isDisabled('[data-testid=kd-elem-delete]')).toBe(true);
+      await page.click('[data-testid=kd-elem-load]');
+      await page.locator('[data-testid=kd-element] [data-testid=kd-elem-value][data-whole=true]').waitFor();
+      await page.click('[data-testid=kd-elem-delete]');
+      await waitFor('the big item removed on the server', async () => (await client.lrange('biglist', 0, -1)).join() === 'a');
       expect(errors).toEqual([]);
       await page.context().close();
     } finally {
       await client.del('bigfield');
+      await client.del('biglist');
     }
   }, 60_000);
 

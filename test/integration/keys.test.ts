@@ -189,7 +189,7 @@ describe('cluster: 200,000 keys over 3 primaries', () => {
     const run = await waitFor('analysis done', async () => {
       const r = (await sky.api(`/api/keys/analysis/${start.body.id}`)).body;
       return r.state === 'done' ? r : undefined;
-    }, 60_000);
+    }, 60_000, 1000);
     expect(run.nodes).toHaveLength(3);
     for (const n of run.nodes) expect(n.sampled / 3000).toBeCloseTo(n.dbsize / run.totalKeys, 1);
     const strings = run.byType.find((t: any) => t.type === 'string');
