@@ -92,7 +92,7 @@ export async function startSkyscope(cfg: Readonly<Config>, log: Logger, override
   const cli = new CliRunner({
     nodes: () => monitor.nodes(),
     topology: () => monitor.topology(),
-    openNode: (address) => monitor.openNode(address),
+    openNode: (address) => monitor.openCliNode(address),
     recordCliHistory: (row) => store.recordCliHistory(row),
     recordAudit: (row) => store.recordAudit(row),
     readOnly: cfg.readOnly,

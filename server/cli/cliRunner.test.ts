@@ -5,7 +5,8 @@ import { fromJson, type Json } from '../../test/fixtures/json.ts';
 import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import type { Topology } from '../collect/clusterTopology.ts';
 import type { AuditRow, CliHistoryRow } from '../store/audit.ts';
-import type { NodeConnection } from '../valkey/connection.ts';
+import type { ReplyNode } from '../valkey/resp3.ts';
+import type { Resp3Connection } from '../valkey/resp3Connection.ts';
 import { keySlotOfText } from '../valkey/keySlot.ts';
 import { CliError, CliRunner } from './cliRunner.ts';
 
@@ -13,27 +14,36 @@ const fixture = (name: string) => fromJson((JSON.parse(readFileSync(join(import.
 const commandReply = fixture('command');
 const docsReply = fixture('command-docs');
 
-class ReplyError extends Error {
-  override name = 'ReplyError';
+/** A RESP2-shaped value (the fixtures, test answers) as the typed tree a RESP3 connection gives. */
+function tree(v: unknown): ReplyNode {
+  if (v === null || v === undefined) return { t: 'nil' };
+  if (typeof v === 'string') return { t: 'bulk', v: Buffer.from(v) };
+  if (Buffer.isBuffer(v)) return { t: 'bulk', v };
+  if (typeof v === 'number') return { t: 'int', v };
+  if (v instanceof Error) return { t: 'error', v: v.message };
+  if (Array.isArray(v)) return { t: 'array', items: v.map(tree) };
+  return v as ReplyNode;
 }
 
 /** A node that answers COMMAND / COMMAND DOCS from the fixtures and everything else with `answer`. */
-function fakeConnection(address: string, sent: { node: string; argv: string[] }[], answer: (argv: string[]) => unknown): NodeConnection {
-  const conn = {
-    options: { commandTimeout: 3000 },
-    on: () => conn,
-    disconnect: () => undefined,
-    async callBuffer(name: string, ...args: Buffer[]) {
-      const argv = [name, ...args.map(String)];
-      if (name === 'COMMAND' && args.length === 0) return commandReply;
-      if (name === 'COMMAND' && String(args[0]) === 'DOCS') return docsReply;
+function fakeConnection(address: string, sent: { node: string; argv: string[] }[], answer: (argv: string[]) => unknown): Resp3Connection {
+  // Closing fails the call in flight, as a real connection does.
+  let failPending: ((e: Error) => void) | undefined;
+  return {
+    protocol: 3,
+    onClose: () => undefined,
+    close: () => failPending?.(new Error('Connection is closed')),
+    call(argvBuffers: Buffer[]) {
+      const argv = argvBuffers.map(String);
+      if (argv[0] === 'COMMAND' && argv.length === 1) return Promise.resolve(tree(commandReply));
+      if (argv[0] === 'COMMAND' && argv[1] === 'DOCS') return Promise.resolve(tree(docsReply));
       sent.push({ node: address, argv });
-      const r = await answer(argv);
-      if (r instanceof Error) throw r;
-      return r;
+      return new Promise<ReplyNode>((resolve, reject) => {
+        failPending = reject;
+        Promise.resolve(answer(argv)).then((r) => resolve(tree(r)), reject);
+      });
     },
   };
-  return conn as unknown as NodeConnection;
 }
 
 const node = (address: string, role: 'primary' | 'replica'): NodeSnapshot => ({ address, url: `redis://${address}`, role, state: 'up', since: 0, sources: {} as NodeSnapshot['sources'] });
@@ -88,7 +98,7 @@ describe('CliRunner', () => {
 
   test('a MOVED reply is followed once to the watched node it names', async () => {
     const key = keyOn(true);
-    const { run, sent } = setup({ answer: (_argv, at) => (at === 'a:1' ? new ReplyError(`MOVED ${keySlotOfText(key)} b:1`) : Buffer.from('v')) });
+    const { run, sent } = setup({ answer: (_argv, at) => (at === 'a:1' ? new Error(`MOVED ${keySlotOfText(key)} b:1`) : Buffer.from('v')) });
     const r = await run(`GET ${key}`);
     expect(r.node).toBe('b:1');
     expect(r.reply).toEqual({ t: 'bulk', v: Buffer.from('v') });
@@ -96,7 +106,7 @@ describe('CliRunner', () => {
   });
 
   test('error replies are answers; history and audit rows are redacted', async () => {
-    const { run, history, audit } = setup({ answer: (argv) => (argv[0] === 'CONFIG' ? new ReplyError('ERR nope') : Buffer.from('OK')) });
+    const { run, history, audit } = setup({ answer: (argv) => (argv[0] === 'CONFIG' ? new Error('ERR nope') : Buffer.from('OK')) });
     const r = await run('CONFIG SET masterauth s3cret', { confirm: 'CONFIG SET a:1' });
     expect(r.reply).toEqual({ t: 'error', v: 'ERR nope' });
     await run('GET k0');
@@ -121,7 +131,7 @@ describe('CliRunner', () => {
     const runner = new CliRunner({
       nodes: () => [node('a:1', 'primary')],
       topology: () => ({ updatedAt: 0, targets: [], shards: [] }),
-      openNode: async () => ({ options: {}, on() {}, disconnect() {}, callBuffer: async () => Promise.reject(new ReplyError('NOPERM no COMMAND for you')) }) as unknown as NodeConnection,
+      openNode: async () => ({ protocol: 3, onClose() {}, close() {}, call: async () => ({ t: 'error', v: 'NOPERM no COMMAND for you' }) }) as Resp3Connection,
       recordCliHistory: async () => {},
       recordAudit: async () => {},
       readOnly: true,

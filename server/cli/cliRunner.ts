@@ -6,15 +6,17 @@ import type { AuditRow, CliHistoryRow } from '../store/audit.ts';
 import { commandDocs, type CommandDoc } from '../valkey/commandDocs.ts';
 import { commandKeys, type CommandKeys } from '../valkey/commandKeys.ts';
 import { capTimeout, commandTable, displayName, lookupCommand, maxBlockSeconds, policyFor, type CommandMeta, type PolicyVerdict } from '../valkey/commandPolicy.ts';
-import { describeError, type NodeConnection } from '../valkey/connection.ts';
+import { describeError } from '../valkey/connection.ts';
 import { keySlot } from '../valkey/keySlot.ts';
 import { commandLine } from '../valkey/redact.ts';
-import { replyTree, type ReplyNode } from './replyTree.ts';
+import { toResp2, unlimited, type ReplyNode } from '../valkey/resp3.ts';
+import type { Resp3Connection } from '../valkey/resp3Connection.ts';
 
 export interface CliRunnerDeps {
   nodes(): NodeSnapshot[];
   topology(): Topology;
-  openNode(address: string): Promise<NodeConnection>;
+  /** The CLI's own RESP3 connection to a node (typed replies). */
+  openNode(address: string): Promise<Resp3Connection>;
   recordCliHistory(row: CliHistoryRow): Promise<void>;
   recordAudit(row: AuditRow): Promise<void>;
   readOnly: boolean;
@@ -61,7 +63,7 @@ export interface NodeCommands {
 const defaultCommandTimeoutMs = (maxBlockSeconds + 5) * 1000;
 
 export class CliRunner {
-  private readonly conns = new Map<string, Promise<NodeConnection>>();
+  private readonly conns = new Map<string, Promise<Resp3Connection>>();
   private readonly commands = new Map<string, Promise<NodeCommands>>();
   /** One command at a time per node: a blocking command or a dropped connection affects only itself. */
   private readonly lanes = new Map<string, Promise<unknown>>();
@@ -100,7 +102,7 @@ export class CliRunner {
     }
 
     const started = performance.now();
-    let result: { node: string; reply: unknown };
+    let result: { node: string; reply: ReplyNode };
     try {
       result = await this.send(node, argv, pinned === undefined);
     } catch (e) {
@@ -111,7 +113,7 @@ export class CliRunner {
       throw new CliError('unavailable', `${node}: ${error}`);
     }
     const ms = performance.now() - started;
-    const tree = replyTree(result.reply);
+    const tree = result.reply;
     const failed = tree.t === 'error' ? tree.v : undefined;
     await this.record(verdict, line, result.node, keys, failed === undefined, ms, failed);
     return { node: result.node, ms: Math.round(ms * 100) / 100, reply: tree, ...(cappedTimeoutS !== undefined ? { cappedTimeoutS } : {}) };
@@ -126,7 +128,7 @@ export class CliRunner {
   async close(): Promise<void> {
     const conns = [...this.conns.values()];
     this.conns.clear();
-    await Promise.all(conns.map((p) => p.then((c) => c.disconnect()).catch(() => undefined)));
+    await Promise.all(conns.map((p) => p.then((c) => c.close()).catch(() => undefined)));
   }
 
   // ---------- routing ----------
@@ -164,8 +166,12 @@ export class CliRunner {
     let p = this.commands.get(address);
     if (!p) {
       p = this.onNode(address, async (conn) => {
-        const [info, docs] = await Promise.all([conn.callBuffer('COMMAND'), conn.callBuffer('COMMAND', 'DOCS').catch(() => [])]);
-        return { table: commandTable(info), keys: commandKeys(info), docs: commandDocs(docs) };
+        // Whole (not cut like a shown reply) and in the RESP2 shape the command table parsers are tested on.
+        const info = await conn.call([Buffer.from('COMMAND')], unlimited);
+        if (info.t === 'error') throw new Error(info.v);
+        const docs = await conn.call([Buffer.from('COMMAND'), Buffer.from('DOCS')], unlimited);
+        const table = toResp2(info);
+        return { table: commandTable(table), keys: commandKeys(table), docs: commandDocs(docs.t === 'error' ? [] : toResp2(docs)) };
       }).catch((e: unknown) => {
         // Without the server's command table nothing can be checked against the policy: refuse rather than guess.
         if (e instanceof CliError) throw e;
@@ -178,14 +184,12 @@ export class CliRunner {
     return p;
   }
 
-  private connection(address: string): Promise<NodeConnection> {
+  private connection(address: string): Promise<Resp3Connection> {
     let p = this.conns.get(address);
     if (!p) {
+      // The connection has no deadline of its own per command: the CLI's (commandTimeoutMs, above the blocking cap) applies.
       p = this.deps.openNode(address).then((conn) => {
-        // The CLI keeps its own deadline (commandTimeoutMs, above the blocking cap); ioredis's shorter collector
-        // timeout would cut a capped BLPOP short and leave its late reply on the connection.
-        (conn.options as { commandTimeout?: number }).commandTimeout = undefined;
-        conn.on('close', () => {
+        conn.onClose(() => {
           if (this.conns.get(address) === p) this.conns.delete(address);
         });
         return conn;
@@ -197,7 +201,7 @@ export class CliRunner {
   }
 
   /** Runs work on the node's CLI connection, one at a time; a command past the deadline closes the connection. */
-  private onNode<T>(address: string, work: (conn: NodeConnection) => Promise<T>): Promise<T> {
+  private onNode<T>(address: string, work: (conn: Resp3Connection) => Promise<T>): Promise<T> {
     const prev = this.lanes.get(address) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(async () => {
       const conn = await this.connection(address);
@@ -205,9 +209,10 @@ export class CliRunner {
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           // Its reply may still come; a fresh connection for the next command avoids reading it as theirs.
-          this.conns.delete(address);
-          conn.disconnect();
+          // Rejected before closing: closing fails the call too, and the race must report the timeout.
           reject(new CliError('timeout', `${address}: no reply within ${this.timeoutMs / 1000} s; the connection was closed`));
+          this.conns.delete(address);
+          conn.close();
         }, this.timeoutMs);
       });
       try {
@@ -221,27 +226,14 @@ export class CliRunner {
   }
 
   /** Sends argv; a MOVED reply (slots moved since the last topology read) is followed once, to a watched node. */
-  private async send(node: string, argv: Buffer[], mayRedirect: boolean): Promise<{ node: string; reply: unknown }> {
-    const call = (address: string) => this.onNode(address, (conn) => conn.callBuffer(argv[0]!.toString('latin1'), ...argv.slice(1)));
-    try {
-      return { node, reply: await call(node) };
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      const msg = e instanceof Error ? e.message : String(e);
-      const moved = /^MOVED \d+ (\S+)$/.exec(msg);
-      const target = moved && this.deps.nodes().find((n) => n.address === moved[1]);
-      if (mayRedirect && target) {
-        try {
-          return { node: target.address, reply: await call(target.address) };
-        } catch (e2) {
-          if (isReplyError(e2)) return { node: target.address, reply: e2 };
-          throw e2;
-        }
-      }
-      // An error reply is the command's answer, not a failure to run it.
-      if (isReplyError(e)) return { node, reply: e };
-      throw e;
-    }
+  private async send(node: string, argv: Buffer[], mayRedirect: boolean): Promise<{ node: string; reply: ReplyNode }> {
+    const call = (address: string) => this.onNode(address, (conn) => conn.call(argv));
+    // An error reply is the command's answer, not a failure to run it.
+    const reply = await call(node);
+    const moved = reply.t === 'error' ? /^MOVED \d+ (\S+)$/.exec(reply.v) : null;
+    const target = moved && this.deps.nodes().find((n) => n.address === moved[1]);
+    if (mayRedirect && target) return { node: target.address, reply: await call(target.address) };
+    return { node, reply };
   }
 
   private async record(verdict: Extract<PolicyVerdict, { kind: 'allowed' }>, line: string, node: string, keys: Buffer[], ok: boolean, ms: number, error: string | undefined): Promise<void> {
@@ -251,8 +243,4 @@ export class CliRunner {
     if (verdict.readOnlyWhy) writes.push(this.deps.recordAudit({ ts, source: 'cli', node, command: line, target: keys.length > 0 ? commandLine(keys) : node, ok, error: error ?? null }));
     await Promise.all(writes);
   }
-}
-
-function isReplyError(e: unknown): e is Error {
-  return e instanceof Error && e.name === 'ReplyError';
 }

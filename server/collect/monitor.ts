@@ -6,6 +6,7 @@ import { parseClusterNodes } from '../valkey/clusterNodesReply.ts';
 import { parseClusterShards, type ShardEntry } from '../valkey/clusterShardsReply.ts';
 import { describeError, openConnection, rawCall, type NodeConnection } from '../valkey/connection.ts';
 import { parseInfo } from '../valkey/infoReply.ts';
+import { openResp3Connection, type Resp3Connection } from '../valkey/resp3Connection.ts';
 import { targetForNode, type Target } from '../valkey/target.ts';
 import { buildShards, ownership, type DiscoveredShard, type Topology, type TopologyShard } from './clusterTopology.ts';
 import { formatAddress } from './infoReadings.ts';
@@ -142,6 +143,13 @@ export class Monitor {
     const w = this.watchers.get(address);
     if (!w) throw new Error(`${address} is not a watched node`);
     return openConnection(w.target, this.deps.settings);
+  }
+
+  /** A RESP3 connection of the CLI's own to a watched node (typed replies; see resp3Connection.ts). */
+  async openCliNode(address: string): Promise<Resp3Connection> {
+    const w = this.watchers.get(address);
+    if (!w) throw new Error(`${address} is not a watched node`);
+    return openResp3Connection(w.target, this.deps.settings);
   }
 
   nodes(): NodeSnapshot[] {

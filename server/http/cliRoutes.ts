@@ -2,8 +2,8 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CliError, type CliErrorCode, type CliRunner } from '../cli/cliRunner.ts';
-import type { ReplyNode } from '../cli/replyTree.ts';
 import type { CommandDoc, DocArg } from '../valkey/commandDocs.ts';
+import type { ReplyNode } from '../valkey/resp3.ts';
 import { displayName, policyFor } from '../valkey/commandPolicy.ts';
 import type { Store } from '../store/types.ts';
 import { blobJson, type BlobJson } from '../keys/blobs.ts';
@@ -32,17 +32,35 @@ const statusOf: Record<CliErrorCode, ContentfulStatusCode> = {
   timeout: 504,
 };
 
-/** A reply value as the contract's blob, text and hex both cut at `limit` bytes. */
-export function valueBlob(bytes: Uint8Array, limit = shownValueBytes): BlobJson {
-  return blobJson(bytes, limit);
+/** A reply value as the contract's blob, text and hex both cut at 64 KiB; `total` when `bytes` is already cut. */
+export function valueBlob(bytes: Uint8Array, total = bytes.length): BlobJson {
+  return blobJson(total > bytes.length ? withoutCutCharacter(bytes) : bytes, shownValueBytes, total);
 }
 
-function replyJson(node: ReplyNode): unknown {
+/** A value cut by the parser may end in the middle of a UTF-8 character: drop that part so text does not look binary. */
+function withoutCutCharacter(b: Uint8Array): Uint8Array {
+  for (let i = b.length - 1; i >= Math.max(0, b.length - 4); i--) {
+    const x = b[i]!;
+    if ((x & 0xc0) === 0x80) continue;
+    const len = x >= 0xf0 ? 4 : x >= 0xe0 ? 3 : x >= 0xc0 ? 2 : 1;
+    return i + len > b.length ? b.subarray(0, i) : b;
+  }
+  return b;
+}
+
+/** The typed tree as JSON: bulk and verbatim payloads as blobs (the parser kept at most 64 KiB; `bytes` is the whole size). */
+export function replyJson(node: ReplyNode): unknown {
   switch (node.t) {
     case 'bulk':
-      return { t: 'bulk', v: valueBlob(node.v) };
+      return { t: 'bulk', v: valueBlob(node.v, node.size) };
+    case 'verbatim':
+      return { t: 'verbatim', format: node.format, v: valueBlob(node.v, node.size) };
     case 'array':
-      return { t: 'array', items: node.items.map(replyJson), ...(node.more ? { more: node.more } : {}) };
+    case 'set':
+    case 'push':
+      return { t: node.t, items: node.items.map(replyJson), ...(node.more ? { more: node.more } : {}) };
+    case 'map':
+      return { t: 'map', entries: node.entries.map(([k, v]) => [replyJson(k), replyJson(v)]), ...(node.more ? { more: node.more } : {}) };
     default:
       return node;
   }

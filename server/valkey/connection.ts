@@ -10,6 +10,12 @@ export interface ConnectionOptions {
 
 export type NodeConnection = Redis;
 
+/** The TLS settings of a target as node:tls takes them (ioredis passes them on); undefined for plain text. */
+export function tlsOptions(target: Target): { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean; servername?: string } | undefined {
+  const t = target.tls;
+  return t ? { ca: t.ca, cert: t.cert, key: t.key, rejectUnauthorized: !t.insecure, servername: t.servername ?? (isIP(target.host) ? undefined : target.host) } : undefined;
+}
+
 /**
  * Reconnection is Skyscope's job (backoff with jitter, state recorded per node), so ioredis must not
  * retry, queue commands while offline, or run its INFO ready check (one more command on every connect).
@@ -21,9 +27,7 @@ export async function openConnection(target: Target, opts: ConnectionOptions): P
     username: target.username,
     password: target.password,
     db: target.db,
-    tls: target.tls
-      ? { ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key, rejectUnauthorized: !target.tls.insecure, servername: target.tls.servername ?? (isIP(target.host) ? undefined : target.host) }
-      : undefined,
+    tls: tlsOptions(target),
     connectionName: 'skyscope',
     // RESP2 works on every server version (HELLO 3 needs 6.0+) and its replies are what the parsers are tested on.
     protocol: 2,

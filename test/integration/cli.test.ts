@@ -22,6 +22,8 @@ type Args = (string | { hex: string })[];
 const cli = (sky: TestSkyscope, args: Args, extra: Record<string, unknown> = {}) =>
   sky.api('/api/cli', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args, ...extra }) });
 const bulk = (text: string) => ({ t: 'bulk', v: expect.objectContaining({ text }) });
+const simple = (v: string) => ({ t: 'simple', v });
+const dbl = (v: string) => ({ t: 'double', v });
 
 describe('CLI on a 3-primary Valkey 9 cluster', () => {
   let cluster: ClusterHandle;
@@ -87,7 +89,7 @@ describe('CLI on a 3-primary Valkey 9 cluster', () => {
     const replica = nodes.find((n) => n.role === 'replica')!.address;
     const role = await cli(sky, ['ROLE'], { node: replica });
     expect(role.body.node).toBe(replica);
-    expect(['slave', 'replica']).toContain(role.body.reply.items[0].v.text);
+    expect(['slave', 'replica']).toContain(role.body.reply.items[0].v.text ?? role.body.reply.items[0].v);
     const dbsize = await cli(sky, ['DBSIZE']);
     expect(nodes.find((n) => n.address === dbsize.body.node)?.role).toBe('primary');
     const unknown = await cli(sky, ['PING'], { node: '10.0.0.1:1' });
@@ -182,7 +184,41 @@ for (const flavor of ['valkey9', 'valkey8', 'redis7', 'redis8'] as Flavor[]) {
         expect([args.join(' '), r.status, r.body.error?.code]).toEqual([args.join(' '), 400, 'refused']);
       }
       // The shared connection still works afterwards.
-      expect((await cli(sky, ['PING'])).body.reply).toEqual(bulk('PONG'));
+      expect((await cli(sky, ['PING'])).body.reply).toEqual(simple('PONG'));
+    });
+
+    test('RESP3 replies keep their types: simple, map, set, double, verbatim, typed errors, exact bytes', async () => {
+      expect((await cli(sky, ['SET', 'str', 'hello'])).body.reply).toEqual(simple('OK'));
+      expect((await cli(sky, ['GET', 'str'])).body.reply).toEqual(bulk('hello'));
+      await cli(sky, ['DEL', 'h', 's', 'z']);
+      await cli(sky, ['HSET', 'h', 'field1', 'value1', 'field2', 'value2']);
+      const h = (await cli(sky, ['HGETALL', 'h'])).body.reply;
+      expect(h).toEqual({ t: 'map', entries: [[bulk('field1'), bulk('value1')], [bulk('field2'), bulk('value2')]] });
+      await cli(sky, ['SADD', 's', 'm1', 'm2']);
+      const s = (await cli(sky, ['SMEMBERS', 's'])).body.reply;
+      expect(s.t).toBe('set');
+      expect(s.items.map((m: { v: { text: string } }) => m.v.text).sort()).toEqual(['m1', 'm2']);
+      await cli(sky, ['ZADD', 'z', '1.5', 'a', 'inf', 'b']);
+      expect((await cli(sky, ['ZSCORE', 'z', 'a'])).body.reply).toEqual(dbl('1.5'));
+      expect((await cli(sky, ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'])).body.reply).toEqual({
+        t: 'array',
+        items: [{ t: 'array', items: [bulk('a'), dbl('1.5')] }, { t: 'array', items: [bulk('b'), dbl('inf')] }],
+      });
+      expect((await cli(sky, ['CONFIG', 'GET', 'maxmemory'])).body.reply).toEqual({ t: 'map', entries: [[bulk('maxmemory'), bulk('0')]] });
+      const info = (await cli(sky, ['INFO', 'server'])).body.reply;
+      expect([info.t, info.format, info.v.text]).toEqual(['verbatim', 'txt', expect.stringMatching(/^# Server\r\n/)]);
+      expect((await cli(sky, ['EXISTS', 'h'])).body.reply).toEqual({ t: 'int', v: 1 });
+      expect((await cli(sky, ['GET', 'missing'])).body.reply).toEqual({ t: 'nil' });
+      const wrong = (await cli(sky, ['INCR', 'h'])).body.reply;
+      expect([wrong.t, wrong.v]).toEqual(['error', expect.stringMatching(/^WRONGTYPE/)]);
+      expect((await cli(sky, ['INCRBY', 'str', 'x'])).body).toMatchObject({ reply: { t: 'error', v: 'ERR value is not an integer or out of range' } });
+      // Binary values round-trip exactly, and a value over 64 KiB comes cut with its whole size.
+      const bin = { hex: '00ff0d0a10fe' };
+      expect((await cli(sky, ['SET', bin, bin])).body.reply).toEqual(simple('OK'));
+      expect((await cli(sky, ['GET', bin])).body.reply.v).toMatchObject({ hex: '00ff0d0a10fe', binary: true, bytes: 6, truncated: false });
+      await cli(sky, ['SET', 'big', 'x'.repeat(70_000)]);
+      const big = (await cli(sky, ['GET', 'big'])).body.reply.v;
+      expect([big.bytes, big.truncated, big.hex.length, big.binary]).toEqual([70_000, true, 65_536 * 2, false]);
     });
 
     test('writes are audited with the redacted command', async () => {
@@ -267,5 +303,35 @@ describe('CLI history and bounds (Valkey 9, standalone)', () => {
     const badHex = await cli(s, ['GET', { hex: 'zz' }]);
     expect(badHex.status).toBe(400);
     expect(badHex.body.error.message).toStartWith('args:');
+  });
+});
+
+describe('CLI connection settings (Valkey 9, ACL user, db 2)', () => {
+  let server: ServerHandle;
+  let sky: TestSkyscope;
+  beforeAll(async () => {
+    server = await startStandalone('valkey9', { config: { user: 'cli on >pw-cli ~* &* +@all' } });
+    sky = await startTestSkyscope([`redis://cli:pw-cli@127.0.0.1:${server.port}/2`]);
+    await waitFor('node up', async () => (await sky.api('/api/nodes')).body.nodes.some((n: { state: string }) => n.state === 'up'));
+  }, 60_000);
+  afterAll(async () => {
+    await sky?.dispose();
+    await server?.stop();
+  });
+
+  test('the CLI connection logs in as the user, selects the db, speaks RESP3 and names itself', async () => {
+    expect((await cli(sky, ['SET', 'in-db-2', 'v'])).body.reply).toEqual(simple('OK'));
+    const info = (await cli(sky, ['CLIENT', 'INFO'])).body.reply;
+    expect(info.t).toBe('verbatim');
+    expect(info.v.text).toMatch(/ name=skyscope-cli /);
+    expect(info.v.text).toMatch(/ db=2 /);
+    expect(info.v.text).toMatch(/ user=cli /);
+    expect(info.v.text).toMatch(/ resp=3 /);
+    const direct = new Redis({ port: server.port, host: '127.0.0.1', username: 'cli', password: 'pw-cli', db: 2 });
+    try {
+      expect(await direct.get('in-db-2')).toBe('v');
+    } finally {
+      direct.disconnect();
+    }
   });
 });

@@ -78,3 +78,13 @@ test('tls_insecure=1 skips verification', async () => {
   });
   expect(n.sources.info.state).toBe('ok');
 });
+
+test('the CLI speaks RESP3 over TLS, with the CA and with tls_insecure', async () => {
+  const insecure = (await sky.api('/api/nodes')).body.nodes.find((m: any) => m.url.includes('ffff')).address;
+  for (const node of [`127.0.0.1:${tlsPort}`, insecure]) {
+    const r = await sky.api('/api/cli', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: ['HSET', 'h', 'f', 'v'], node }) });
+    expect([node, r.status]).toEqual([node, 200]);
+    const h = await sky.api('/api/cli', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: ['HGETALL', 'h'], node }) });
+    expect(h.body.reply).toEqual({ t: 'map', entries: [[{ t: 'bulk', v: expect.objectContaining({ text: 'f' }) }, { t: 'bulk', v: expect.objectContaining({ text: 'v' }) }]] });
+  }
+});

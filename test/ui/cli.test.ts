@@ -37,6 +37,25 @@ test('replies print like redis-cli: numbered, nested arrays indented under their
   expect(quoteBulk({ text: '\\x00"\\xff', hex: '0022ff', bytes: 3, binary: true, truncated: false })).toBe('"\\x00\\"\\xff"');
 });
 
+test('RESP3 types print like redis-cli 7+: sets with ~, maps with #, doubles, booleans, big numbers, verbatim text', () => {
+  expect(replyText({ t: 'double', v: 'inf' })).toBe('(double) inf');
+  expect(replyText({ t: 'bool', v: true })).toBe('(true)');
+  expect(replyText({ t: 'bool', v: false })).toBe('(false)');
+  expect(replyText({ t: 'bignum', v: '1234567999999999999999999999999999999' })).toBe('(big number) 1234567999999999999999999999999999999');
+  expect(replyText({ t: 'int', v: '9223372036854775807' })).toBe('(integer) 9223372036854775807');
+  expect(replyText({ t: 'set', items: [bulk('m1'), bulk('m2')] })).toBe(['1~ "m1"', '2~ "m2"'].join('\n'));
+  expect(replyText({ t: 'set', items: [] })).toBe('(empty set)');
+  expect(replyText({ t: 'map', entries: [] })).toBe('(empty hash)');
+  expect(replyText({ t: 'map', entries: [[bulk('field1'), bulk('value1')], [bulk('f'), { t: 'set', items: [{ t: 'simple', v: 'off' }] }]] })).toBe(['1# "field1" => "value1"', '2# "f" => 1~ off'].join('\n'));
+  // ZRANGE WITHSCORES in RESP3: pairs of member and double.
+  expect(replyText({ t: 'array', items: [{ t: 'array', items: [bulk('a'), { t: 'double', v: '1.5' }] }] })).toBe(['1) 1) "a"', '   2) (double) 1.5'].join('\n'));
+  const info = { t: 'verbatim', format: 'txt', v: { text: '# Keyspace\r\ndb0:keys=1\r\n', hex: '', bytes: 24, binary: false, truncated: false } } as Reply;
+  expect(replyText(info)).toBe(['# Keyspace', 'db0:keys=1'].join('\n'));
+  expect(replyText({ t: 'push', items: [bulk('message')] })).toBe('1) "message"');
+  // A nested aggregate whose elements were all left out keeps its number.
+  expect(replyText({ t: 'array', items: [bulk('0'), { t: 'array', items: [], more: 3 }] })).toBe(['1) "0"', '2) … 3 more elements not sent by Skyscope'].join('\n'));
+});
+
 test('a huge reply stops at the line limit and says how much is left', () => {
   const r = { t: 'array', items: Array.from({ length: 5000 }, (_, i) => bulk(`k${i}`)) } as Reply;
   const text = replyText(r);

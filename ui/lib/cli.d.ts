@@ -2,10 +2,11 @@
 export type Arg = string | { hex: string };
 export type Blob = { text: string; hex: string; bytes: number; binary: boolean; truncated: boolean };
 export type Reply =
-  | { t: 'simple' | 'error' | 'int' | 'nil' | 'double' | 'bool' | 'bignum' | 'verbatim'; v?: unknown }
+  | { t: 'simple' | 'error' | 'int' | 'nil' | 'double' | 'bool' | 'bignum'; v?: unknown }
   | { t: 'bulk'; v: Blob | string }
+  | { t: 'verbatim'; format?: string; v: Blob | string }
   | { t: 'array' | 'set' | 'push'; items: Reply[]; more?: number }
-  | { t: 'map'; entries: [Reply, Reply][] };
+  | { t: 'map'; entries: [Reply, Reply][]; more?: number };
 export interface Segment { text: string; cls: string }
 export interface CommandDoc { name: string; summary?: string; group?: string; since?: string; arity?: number; flags?: string[]; categories?: string[]; arguments?: unknown[]; allowed?: boolean; why?: string }
 export function splitCommandLine(line: string): { args: Arg[]; error?: undefined } | { error: string; args?: undefined };

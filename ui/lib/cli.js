@@ -120,7 +120,8 @@ function scalar(r) {
     case 'bulk':
       return { text: quoteBulk(r.v), cls: 'r-bulk' };
     case 'verbatim':
-      return { text: typeof r.v === 'string' ? r.v : r.v?.text ?? '', cls: 'r-bulk' };
+      // Printed as the text it is (INFO, LATENCY DOCTOR), not quoted.
+      return { text: verbatimText(r), cls: 'r-bulk' };
     case 'error':
       return { text: `(error) ${typeof r.v === 'string' ? r.v : r.v?.text ?? ''}`, cls: 'r-error' };
     case 'int':
@@ -138,9 +139,19 @@ function scalar(r) {
   }
 }
 
+function verbatimText(r) {
+  const text = typeof r.v === 'string' ? r.v : r.v?.text ?? '';
+  return text + (r.v?.truncated ? `… (${r.v.bytes} bytes, cut)` : '');
+}
+
+/** What redis-cli 7+ prints after an item's number: ") " in arrays and pushes, "~ " in sets, "# " in maps. */
+const numberMark = { map: '# ', set: '~ ' };
+const emptyText = { map: '(empty hash)', set: '(empty set)', push: '(empty push)' };
+
 /**
- * A typed reply tree as redis-cli prints it, one line per array item: "1) ", nested arrays indented under their number,
- * maps as "1# key => value". A line is [{text, cls}] segments (the numbers have class r-idx).
+ * A typed reply tree as redis-cli 7+ prints it in RESP3 mode, one line per item: "1) ", nested aggregates indented
+ * under their number, sets as "1~ member", maps as "1# key => value", verbatim text as its own lines.
+ * A line is [{text, cls}] segments (the numbers have class r-idx).
  * `limit` stops after that many lines and adds a last line saying how many items were left out.
  */
 export function replyLines(reply, limit = Infinity) {
@@ -153,29 +164,36 @@ export function replyLines(reply, limit = Infinity) {
   // lead: the segments that start the item's first line (its number); prefix: the indent of its other lines.
   const walk = (r, lead, prefix) => {
     const items = r.t === 'map' ? r.entries : r.items;
+    if (r.t === 'verbatim') {
+      // Its lines as they are, like redis-cli (which does not indent them either).
+      const [first, ...rest] = verbatimText(r).replace(/\r?\n$/, '').split(/\r?\n/);
+      add([...lead, { text: first, cls: 'r-bulk' }]);
+      for (const l of rest) add([{ text: l, cls: 'r-bulk' }]);
+      return;
+    }
     if (!items) {
       add([...lead, scalar(r)]);
       return;
     }
-    if (items.length === 0) {
-      add([...lead, { text: r.t === 'map' ? '(empty hash)' : r.t === 'set' ? '(empty set)' : '(empty array)', cls: 'r-nil' }]);
+    if (items.length === 0 && !(r.more > 0)) {
+      add([...lead, { text: emptyText[r.t] ?? '(empty array)', cls: 'r-nil' }]);
       return;
     }
     const w = String(items.length).length;
     const inner = prefix + ' '.repeat(w + 2);
     items.forEach((it, i) => {
-      const num = { text: String(i + 1).padStart(w) + (r.t === 'map' ? '# ' : ') '), cls: 'r-idx' };
+      const num = { text: String(i + 1).padStart(w) + (numberMark[r.t] ?? ') '), cls: 'r-idx' };
       const first = i === 0 ? [...lead, num] : [{ text: prefix, cls: '' }, num];
       if (r.t === 'map') {
         const [k, v] = it;
         const kText = k.items || k.entries ? scalar({ t: 'simple', v: '(nested key)' }) : scalar(k);
         const arrow = { text: ' => ', cls: 'r-idx' };
-        if (v.items || v.entries) walk(v, [...first, kText, arrow], inner + ' '.repeat(kText.text.length + 4));
+        if (v.items || v.entries || v.t === 'verbatim') walk(v, [...first, kText, arrow], inner + ' '.repeat(kText.text.length + 4));
         else add([...first, kText, arrow, scalar(v)]);
       } else walk(it, first, inner);
     });
     // The server keeps at most 10,000 elements of a reply and says how many it left out.
-    if (r.more > 0) add([{ text: prefix, cls: '' }, { text: `… ${r.more} more element${r.more === 1 ? '' : 's'} not sent by Skyscope`, cls: 'r-nil' }]);
+    if (r.more > 0) add([...(items.length === 0 ? lead : [{ text: prefix, cls: '' }]), { text: `… ${r.more} more element${r.more === 1 ? '' : 's'} not sent by Skyscope`, cls: 'r-nil' }]);
   };
   walk(reply, [], '');
   if (cut > 0) lines.push([{ text: `… ${cut} more line${cut === 1 ? '' : 's'} not shown`, cls: 'r-nil' }]);
