@@ -78,6 +78,10 @@ describe('CLI page (Valkey 9.1 cluster)', () => {
     await input.fill('config g');
     await page.keyboard.press('Tab');
     expect(await input.inputValue()).toBe('CONFIG GET ');
+    // Inside the arguments, the server's tokens for that command: SCAN's MATCH.
+    await input.fill('scan 0 ma');
+    await page.keyboard.press('Tab');
+    expect(await input.inputValue()).toBe('scan 0 MATCH ');
 
     // Replies.
     let r = await run(page, 'HSET cli:h a 1 b 2');

@@ -1,6 +1,6 @@
 // The CLI page's pure parts: splitting lines like redis-cli, printing typed replies like redis-cli, argument hints and completion.
 import { expect, test } from 'bun:test';
-import { applyCompletion, argHint, complete, historyLines, quoteBulk, replyLines, replyText, splitCommandLine, type CommandDoc, type Reply } from '../../ui/lib/cli.js';
+import { applyCompletion, argHint, argumentTokens, complete, historyLines, quoteBulk, replyLines, replyText, splitCommandLine, type CommandDoc, type Reply } from '../../ui/lib/cli.js';
 
 const bulk = (text: string): Reply => ({ t: 'bulk', v: { text, hex: Buffer.from(text).toString('hex'), bytes: Buffer.byteLength(text), binary: false, truncated: false } });
 
@@ -92,6 +92,13 @@ test('completion: command names by prefix, then subcommands, then the hint of th
   expect(complete('CONFIG GET max', commands).command?.name).toBe('config get');
   expect(applyCompletion('  se', SET)).toBe('  SET ');
   expect(applyCompletion('config g', commands[4]!)).toBe('CONFIG GET ');
+  // Inside the arguments: tokens of the command's docs, at any depth, replacing the word being typed.
+  expect(complete('set k v e', commands).matches.map((c) => c.name)).toEqual(['EX']);
+  expect(complete('set k v ', commands).matches).toEqual([]);
+  expect(complete('SET k v nx', commands).matches).toEqual([]);
+  expect(complete('get k', commands).matches).toEqual([]);
+  expect(applyCompletion('set k v e', complete('set k v e', commands).matches[0]!)).toBe('set k v EX ');
+  expect(argumentTokens(SET.arguments).map((t) => t.name)).toEqual(['NX', 'XX', 'GET', 'EX', 'KEEPTTL']);
   expect(historyLines([{ command: 'GET a' }, { command: 'GET a' }, { command: 'SET a 1' }, 'PING'])).toEqual(['GET a', 'SET a 1', 'PING']);
 });
 

@@ -257,15 +257,36 @@ export function complete(line, commands) {
     // A bare "CONFIG " lists its subcommands; "CO" lists commands, not their subcommands.
     const filtered = words.length === 1 ? matches.filter((c) => !commandWords(c.name).includes(' ')) : matches.filter((c) => commandWords(c.name).includes(' '));
     filtered.sort((a, b) => (commandWords(a.name) < commandWords(b.name) ? -1 : 1));
-    return { matches: filtered, command };
+    if (filtered.length > 0 || !command) return { matches: filtered, command };
   }
-  return { matches: [], command };
+  // Inside a known command's arguments: the word being typed completes to one of its tokens (EX, NX, MATCH ...).
+  const last = words[words.length - 1] ?? '';
+  if (!command || last === '' || words.length <= commandWords(command.name).split(' ').length) return { matches: [], command };
+  const want = last.toUpperCase();
+  return { matches: argumentTokens(command.arguments).filter((t) => t.name.startsWith(want) && t.name !== want), command };
 }
 
-/** The line after choosing a completion: the command's words (upper case, as typed in redis-cli docs) and a space. */
+/** The line after choosing a completion: the command's words (upper case, as typed in redis-cli docs), or the
+ * argument token in place of the word being typed, and a space. */
 export function applyCompletion(line, c) {
+  if (c.token) return line.replace(/\S*$/, '') + c.name + ' ';
   const lead = line.match(/^\s*/)[0];
   return lead + commandWords(c.name) + ' ';
+}
+
+/** Every token a command's COMMAND DOCS arguments accept, at any depth, once each: [{name, summary, token: true}]. */
+export function argumentTokens(args) {
+  const out = new Map();
+  const walk = (list) => {
+    for (const a of Array.isArray(list) ? list : []) {
+      if (a && typeof a.token === 'string' && a.token !== '' && !out.has(a.token.toUpperCase())) {
+        out.set(a.token.toUpperCase(), { name: a.token.toUpperCase(), summary: a.type === 'pure-token' ? '' : `${a.token.toUpperCase()} ${a.name}`, token: true });
+      }
+      if (a && Array.isArray(a.arguments)) walk(a.arguments);
+    }
+  };
+  walk(args);
+  return [...out.values()];
 }
 
 /** What the user typed after the command's words, to place the hint after the arguments already given. */
