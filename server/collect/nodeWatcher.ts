@@ -490,7 +490,7 @@ function entriesOf(samples: Sample[]): { metric: MetricDef; labels?: Record<stri
 }
 
 /** A stable offset in [0, intervalMs) from the node's address (FNV-1a), so nodes' ticks of one source are spread out. */
-export function spreadPhase(address: string, intervalMs: number): number {
+function spreadPhase(address: string, intervalMs: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193) >>> 0;
   return h % Math.max(1, Math.floor(intervalMs));

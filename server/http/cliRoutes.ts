@@ -33,7 +33,7 @@ const statusOf: Record<CliErrorCode, ContentfulStatusCode> = {
 };
 
 /** A reply value as the contract's blob, text and hex both cut at 64 KiB; `total` when `bytes` is already cut. */
-export function valueBlob(bytes: Uint8Array, total = bytes.length): BlobJson {
+function valueBlob(bytes: Uint8Array, total = bytes.length): BlobJson {
   return blobJson(total > bytes.length ? withoutCutCharacter(bytes) : bytes, shownValueBytes, total);
 }
 

@@ -5,7 +5,7 @@ import type { CommandLogType } from '../collect/sink.ts';
 import { commandLogTypes, type CommandLogCursor, type CommandLogFilter, type StoredCommandLogEntry } from '../store/logs.ts';
 import type { Store } from '../store/types.ts';
 import { badParam } from './errors.ts';
-import { keyJson } from './hotkeyRoutes.ts';
+import { keyBlob } from '../keys/blobs.ts';
 import { parseEnum, parseLimit, parseNodes, parseTime } from './params.ts';
 
 const nodesOrAll = (n: string[] | 'all'): string[] | undefined => (n === 'all' ? undefined : n);
@@ -28,7 +28,7 @@ export function entryJson(e: StoredCommandLogEntry) {
     value: e.value,
     unit: e.type === 'slow' ? 'us' : 'bytes',
     cmd: e.cmd,
-    args: e.args.map(keyJson),
+    args: e.args.map((a) => keyBlob(a)),
     argsCut: e.argsCut,
     argsMore: e.argsMore,
     line: e.line,

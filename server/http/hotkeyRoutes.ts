@@ -18,8 +18,6 @@ export interface HotkeyRouteDeps {
   now: () => number;
 }
 
-/** A key as JSON: its text when it is valid UTF-8 (cut to 256 bytes), always its exact bytes as hex. */
-export const keyJson = keyBlob;
 const maxDurationS = 300;
 
 /** What each method costs the server, in words the UI shows before a run starts. */
@@ -127,7 +125,7 @@ export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
     const run = await deps.store.hotkeyRun(id);
     if (!run) throw new ApiError(404, 'not_found', `no hot-key run ${id}`);
     const rows = run.rows.filter((r) => !metric || r.metric === metric);
-    return c.json({ ...run, started: run.started / 1000, finished: run.finished / 1000, rows: rows.map((r) => ({ ...r, key: keyJson(r.key) })) });
+    return c.json({ ...run, started: run.started / 1000, finished: run.finished / 1000, rows: rows.map((r) => ({ ...r, key: keyBlob(r.key) })) });
   });
 
   app.get('/api/hotkeys/history', async (c) => {
@@ -139,6 +137,6 @@ export function registerHotkeyRoutes(app: Hono, deps: HotkeyRouteDeps): void {
     const from = parseTime('from', q['from'], to - 7 * 86_400_000, t);
     if (from >= to) throw badParam('from', 'must be before to');
     const points = await deps.store.hotkeyHistory({ key: Buffer.from(hex, 'hex'), from, to: to + 1 });
-    return c.json({ key: keyJson(Buffer.from(hex, 'hex')), points: points.map((p) => ({ ...p, ts: p.ts / 1000 })) });
+    return c.json({ key: keyBlob(Buffer.from(hex, 'hex')), points: points.map((p) => ({ ...p, ts: p.ts / 1000 })) });
   });
 }

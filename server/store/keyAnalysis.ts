@@ -98,7 +98,12 @@ export async function finishKeyAnalysis(db: NamedQueries, id: number, end: KeyAn
 
 export async function listKeyAnalyses(db: NamedQueries, limit: number): Promise<StoredKeyAnalysis[]> {
   const rows = (await db.read('key_analysis_list', { limit: Math.max(0, Math.floor(limit)) }, { limit: INTEGER })).getRows();
-  return rows.map(([id, started, ended, state, match, sampleKeys, totalKeys, sampled, estBytes]) => ({
+  return rows.map((r) => ({ ...runFrom(r), estBytes: num(r[8]) }));
+}
+
+/** The run columns key_analysis_list and key_analysis_get both start with. */
+function runFrom([id, started, ended, state, match, sampleKeys, totalKeys, sampled]: unknown[]): Omit<StoredKeyAnalysis, 'estBytes'> {
+  return {
     id: Number(id),
     started: tsToMs(started as DuckDBValue)!,
     ended: tsToMs(ended as DuckDBValue),
@@ -107,15 +112,15 @@ export async function listKeyAnalyses(db: NamedQueries, limit: number): Promise<
     sampleKeys: Number(sampleKeys),
     totalKeys: num(totalKeys),
     sampled: num(sampled),
-    estBytes: num(estBytes),
-  }));
+  };
 }
 
 export async function keyAnalysisById(db: NamedQueries, id: number): Promise<(StoredKeyAnalysis & { groups: KeyAnalysisGroup[]; biggest: KeyAnalysisBig[] }) | undefined> {
   if (!Number.isInteger(id) || id < 1 || id > 2 ** 31 - 1) return undefined;
   const rows = (await db.read('key_analysis_get', { run_id: id }, { run_id: INTEGER })).getRows();
   if (rows.length === 0) return undefined;
-  const [, started, ended, state, match, sampleKeys, totalKeys, sampled, detail] = rows[0]!;
+  const row = rows[0]!;
+  const detail = row[8];
   const groups = (await db.read('key_analysis_groups', { run_id: id }, { run_id: INTEGER })).getRows().map(([dimension, name, keys, bytes, estKeys, estBytes, lo, hi]) => ({
     dimension: String(dimension) as KeyAnalysisGroup['dimension'],
     name: String(name),
@@ -134,14 +139,8 @@ export async function keyAnalysisById(db: NamedQueries, id: number): Promise<(St
     length: num(length),
   }));
   return {
+    ...runFrom(row),
     id,
-    started: tsToMs(started as DuckDBValue)!,
-    ended: tsToMs(ended as DuckDBValue),
-    state: String(state) as StoredKeyAnalysis['state'],
-    match: match === null ? null : String(match),
-    sampleKeys: Number(sampleKeys),
-    totalKeys: num(totalKeys),
-    sampled: num(sampled),
     detail: detail === null ? {} : (JSON.parse(String(detail)) as Record<string, unknown>),
     groups,
     biggest,

@@ -1,4 +1,5 @@
 // Parses a COMMAND DOCS reply (RESP2 flat arrays or RESP3 maps) into summaries and argument trees, for autocomplete and timeouts.
+import { fields } from './commandKeys.ts';
 
 export interface DocArg {
   name: string;
@@ -42,19 +43,6 @@ function args(value: unknown): DocArg[] {
     if (f.has('arguments')) arg.arguments = args(f.get('arguments'));
     return arg;
   });
-}
-
-/** A flat [name, value, ...] array (RESP2), a Map or an object (RESP3) as one lookup. */
-function fields(value: unknown): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  if (Array.isArray(value)) {
-    for (let i = 0; i + 1 < value.length; i += 2) out.set(text(value[i]), value[i + 1]);
-  } else if (value instanceof Map) {
-    for (const [k, v] of value) out.set(text(k), v);
-  } else if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
-    for (const [k, v] of Object.entries(value)) out.set(k, v);
-  }
-  return out;
 }
 
 function text(value: unknown): string {

@@ -211,8 +211,8 @@ function parseFindKeys(f: Map<string, unknown>): FindKeys | undefined {
   }
 }
 
-/** A flat [name, value, ...] array (RESP2), a Map or an object (RESP3) as one lookup. */
-function fields(value: unknown): Map<string, unknown> {
+/** A flat [name, value, ...] array (RESP2), a Map or an object (RESP3) as one lookup (names are ASCII). */
+export function fields(value: unknown): Map<string, unknown> {
   const out = new Map<string, unknown>();
   if (Array.isArray(value)) {
     for (let i = 0; i + 1 < value.length; i += 2) out.set(text(value[i]), value[i + 1]);

@@ -7,7 +7,7 @@ import { Cluster } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.ts';
 import { startCluster, type ClusterHandle } from '../servers/servers.ts';
-import { startTestSkyscope, waitFor, type TestSkyscope } from '../integration/harness.ts';
+import { startTestSkyscope, waitFor, waitForNodesUp, type TestSkyscope } from '../integration/harness.ts';
 
 const binaryKey = Buffer.from([0x00, 0xff, 0x41]);
 
@@ -40,9 +40,9 @@ describe('CLI page (Valkey 9.1 cluster)', () => {
     ]);
     sky = await startTestSkyscope([cluster.seedUrl], [], {}, { ui: true });
     ro = await startTestSkyscope([cluster.seedUrl], ['--read-only'], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
-    await waitFor('3 primaries up', async () => ((await sky.api('/api/nodes')).body.nodes as any[]).filter((n) => n.state === 'up').length === 3, 30_000);
+    await waitForNodesUp(sky, 3, 30_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -191,7 +191,7 @@ describe('CLI page (Valkey 9.1 cluster)', () => {
   }, 60_000);
 
   test('under --read-only writes are refused with the reason; reads run', async () => {
-    const { page, errors } = await browser.open(`${ro.url.replace(/\/$/, '')}/cli`);
+    const { page, errors } = await browser.open(`${ro.base}/cli`);
     await page.locator('[data-testid=cli-read-only]').waitFor();
     let r = await run(page, 'SET user:1 changed');
     expect(r.code).toBe('read_only');

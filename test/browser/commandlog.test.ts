@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.ts';
 import { startStandalone, type ServerHandle } from '../servers/servers.ts';
-import { startTestSkyscope, waitFor, type TestSkyscope } from '../integration/harness.ts';
+import { startTestSkyscope, waitFor, waitForNodesUp, type TestSkyscope } from '../integration/harness.ts';
 
 const binaryKey = Buffer.from([0x00, 0xff, 0x41]);
 /** Small sleeps first, so the page has more than one page (200) of entries to read back through. */
@@ -38,9 +38,9 @@ describe('command log page (Valkey 9.1, COMMANDLOG)', () => {
     });
     node = `127.0.0.1:${server.port}`;
     sky = await startTestSkyscope([server.url], [], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
-    await waitFor('node up', async () => (await sky.api('/api/nodes')).body.nodes?.[0]?.state === 'up');
+    await waitForNodesUp(sky);
     const r = new Redis({ port: server.port, host: '127.0.0.1' });
     try {
       // In chunks the collector reads whole between two polls (it asks for 32 at a time).
@@ -282,9 +282,9 @@ describe('command log page (Redis 7.0, SLOWLOG)', () => {
     server = await startStandalone('redis7', { config: { 'slowlog-log-slower-than': '10000', 'enable-debug-command': 'local' } });
     node = `127.0.0.1:${server.port}`;
     sky = await startTestSkyscope([server.url], [], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
-    await waitFor('node up', async () => (await sky.api('/api/nodes')).body.nodes?.[0]?.state === 'up');
+    await waitForNodesUp(sky);
   }, 60_000);
 
   afterAll(async () => {

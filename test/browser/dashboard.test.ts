@@ -35,7 +35,7 @@ describe('dashboard', () => {
     cluster = await startCluster('valkey9');
     sky = await startTestSkyscope([cluster.seedUrl], [], {}, { ui: true });
     startedAt = Date.now() / 1000;
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     [browser] = await Promise.all([
       launchBrowser(),
       waitFor('6 nodes up', async () => {

@@ -16,7 +16,7 @@ describe('events page', () => {
     server = await startStandalone('valkey9');
     node = `127.0.0.1:${server.port}`;
     sky = await startTestSkyscope([server.url], [], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
     await waitFor('node_up', async () => (await events()).some((e) => e.type === 'node_up'));
   });

@@ -15,7 +15,7 @@ describe('metrics explorer', () => {
   beforeAll(async () => {
     [a, b] = await Promise.all([startStandalone('valkey9'), startStandalone('valkey9')]);
     sky = await startTestSkyscope([a.url, b.url], [], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
     stored = (await sky.api('/api/metrics')).body.metrics.filter((m: any) => m.stored);
     await waitFor('both nodes sampled for a few seconds', async () => {

@@ -43,7 +43,7 @@ describe('hot keys page', () => {
       }
     })();
     sky = await startTestSkyscope([server.url], [], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
     await waitFor('node up', async () => (await sky.api('/api/nodes')).body.nodes?.[0]?.state === 'up');
   }, 60_000);

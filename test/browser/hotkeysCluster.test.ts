@@ -27,7 +27,7 @@ describe('hot keys page on a cluster (two-phase)', () => {
     await loadKeyspace(client, KEYS);
     workload = runWorkload(client, { keys: KEYS, seed: 5, exponent: 1.1, opsPerSecond: 5_000, durationMs: 300_000, signal: load.signal }).catch(() => undefined);
     sky = await startTestSkyscope([cluster.seedUrl], ['--interval', 'slot_stats=1s'], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
     await waitFor('slot_scan available', async () => (await sky.api('/api/hotkeys/status')).body.available?.includes('slot_scan'), 30_000);
     await waitFor('3 primaries up', async () => ((await sky.api('/api/nodes')).body.nodes as any[]).filter((n) => n.state === 'up').length === 3, 30_000);

@@ -6,7 +6,7 @@ import Redis, { Cluster } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.ts';
 import { startCluster, type ClusterHandle } from '../servers/servers.ts';
-import { startTestSkyscope, waitFor, type TestSkyscope } from '../integration/harness.ts';
+import { startTestSkyscope, waitFor, waitForNodesUp, type TestSkyscope } from '../integration/harness.ts';
 
 const hex = (s: string | Buffer) => Buffer.from(s).toString('hex');
 const BIG_FIELDS = 20_000;
@@ -55,9 +55,9 @@ describe('key browser (Valkey 9.1 cluster)', () => {
     total = 300 + 40 + BULK + 3 + 1;
     sky = await startTestSkyscope([cluster.seedUrl], [], {}, { ui: true });
     ro = await startTestSkyscope([cluster.seedUrl], ['--read-only'], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
-    await waitFor('3 primaries up', async () => ((await sky.api('/api/nodes')).body.nodes as any[]).filter((n) => n.state === 'up').length === 3, 30_000);
+    await waitForNodesUp(sky, 3, 30_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -427,7 +427,7 @@ describe('key browser (Valkey 9.1 cluster)', () => {
   }, 150_000);
 
   test('under --read-only every write control is disabled with the reason; reading still works', async () => {
-    const roBase = ro.url.replace(/\/$/, '');
+    const roBase = ro.base;
     const { page, errors } = await browser.open(`${roBase}/keys?key=${hex('cart:1')}`);
     await page.locator('[data-testid=keys][data-read-only=true]').waitFor();
     await page.locator('[data-testid=kd-value][data-kind=hash]').waitFor();

@@ -15,7 +15,7 @@ describe('overview', () => {
   beforeAll(async () => {
     cluster = await startCluster('valkey9');
     sky = await startTestSkyscope([cluster.seedUrl], [], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     [browser] = await Promise.all([
       launchBrowser(),
       waitFor('6 nodes up with roles', async () => {

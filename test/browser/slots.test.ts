@@ -49,7 +49,7 @@ describe('slots page', () => {
   beforeAll(async () => {
     cluster = await startCluster('valkey9', { primaries: 3, replicasPerPrimary: 1 });
     sky = await startTestSkyscope([cluster.seedUrl], ['--interval', 'slot_stats=1s'], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     const seed = cluster.nodes[0]!;
     const redis = new Redis({ host: '127.0.0.1', port: seed.port, lazyConnect: true, protocol: 2 } as any);
     try {

@@ -14,7 +14,7 @@ describe('SQL page', () => {
   beforeAll(async () => {
     server = await startStandalone('valkey9');
     sky = await startTestSkyscope([server.url], [], {}, { ui: true });
-    base = sky.url.replace(/\/$/, '');
+    base = sky.base;
     browser = await launchBrowser();
     // A few seconds of samples so time buckets have more than one point.
     await waitFor('samples over 3 s', async () => {

@@ -2,21 +2,10 @@
 // confirmations, refused and bounded commands, history across a restart without secrets, audit rows, Host/Origin checks.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import Redis from 'ioredis';
 import { startCluster, startStandalone, type ClusterHandle, type Flavor, type ServerHandle } from '../servers/servers.ts';
-import { startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
+import { rawRequest, startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
 
-function rawRequest(port: number, lines: string[], body = ''): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1');
-    let data = '';
-    sock.on('data', (d) => (data += d));
-    sock.on('error', reject);
-    sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]), text: data }));
-    sock.write([...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'));
-  });
-}
 
 type Args = (string | { hex: string })[];
 const cli = (sky: TestSkyscope, args: Args, extra: Record<string, unknown> = {}) =>

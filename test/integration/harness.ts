@@ -1,5 +1,6 @@
 // Runs a whole Skyscope in the test process against real servers, with a temp DuckDB file and a captured log.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config.ts';
@@ -7,6 +8,8 @@ import { createLogger } from '../../server/log.ts';
 import { startSkyscope, type Skyscope } from '../../server/skyscope.ts';
 
 export interface TestSkyscope extends Skyscope {
+  /** The URL without its trailing slash, to append paths to. */
+  base: string;
   dir: string;
   dbPath: string;
   /** Every log line written so far. */
@@ -38,6 +41,7 @@ export async function startTestSkyscope(targets: string[], extraArgs: string[] =
   const base = sky.url.replace(/\/$/, '');
   return {
     ...sky,
+    base,
     dir,
     dbPath,
     logLines,
@@ -72,4 +76,21 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     await Bun.sleep(everyMs);
   }
+}
+
+/** Waits until `count` watched nodes are up, i.e. answered their first polls. */
+export async function waitForNodesUp(sky: TestSkyscope, count = 1, timeoutMs = 15_000): Promise<void> {
+  await waitFor(`${count} node(s) up`, async () => ((await sky.api('/api/nodes')).body.nodes as { state: string }[]).filter((n) => n.state === 'up').length >= count, timeoutMs);
+}
+
+/** Sends a raw HTTP/1.1 request so headers like Host can be forged exactly as a hostile page's browser would. */
+export function rawRequest(port: number, lines: string[], body = ''): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    let data = '';
+    sock.on('data', (d) => (data += d));
+    sock.on('error', reject);
+    sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]), text: data }));
+    sock.write([...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'));
+  });
 }

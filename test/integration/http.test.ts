@@ -1,21 +1,9 @@
 // The HTTP API against a real server and DuckDB file: parameter errors, SQL refusals, Host/Origin/token checks, live stream.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { connect } from 'node:net';
 import Redis from 'ioredis';
 import { startStandalone, type ServerHandle } from '../servers/servers.ts';
-import { startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
+import { rawRequest, startTestSkyscope, waitFor, type TestSkyscope } from './harness.ts';
 
-/** Sends a raw HTTP/1.1 request so headers like Host can be forged exactly as a hostile page's browser would. */
-function rawRequest(port: number, lines: string[], body = ''): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1');
-    let data = '';
-    sock.on('data', (d) => (data += d));
-    sock.on('error', reject);
-    sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]), text: data }));
-    sock.write([...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'));
-  });
-}
 
 describe('API', () => {
   let server: ServerHandle;
@@ -95,7 +83,7 @@ describe('API', () => {
     expect(json.body).toMatchObject({ step: 1, source: 'raw', series: [{ node, labels: {} }] });
     expect(json.body.data[0].length).toBeGreaterThan(43_000);
     // f64: uint32 header length, JSON header, padding to 8 bytes, then float64 columns (x first), NaN for null.
-    const res = await fetch(`${sky.url.replace(/\/$/, '')}${q}&maxPoints=2000000&format=f64`);
+    const res = await fetch(`${sky.base}${q}&maxPoints=2000000&format=f64`);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     const buf = await res.arrayBuffer();
     const headerLength = new DataView(buf).getUint32(0, true);
@@ -144,7 +132,7 @@ describe('API', () => {
     for (let i = 0; i < ys.length; i += 2) expect(ys[i] === null).toBe(ys[i + 1] === null);
     expect(Math.min(...filled)).toBeGreaterThanOrEqual(1);
     // f64 carries the same doubled columns.
-    const res = await fetch(`${sky.url.replace(/\/$/, '')}${q}&agg=minmax&format=f64`);
+    const res = await fetch(`${sky.base}${q}&agg=minmax&format=f64`);
     const buf = await res.arrayBuffer();
     const headerLength = new DataView(buf).getUint32(0, true);
     const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength)));

@@ -1,5 +1,5 @@
 // The Command log page: slow commands, large requests and large replies from every node, filtered and paged (all in the URL), grouped by command or pattern, each entry linking to its moment.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { Link, setParams } from '../lib/route.js';
@@ -12,6 +12,7 @@ import {
 } from '../lib/latency.js';
 import { cmpAddress } from '../lib/hotkeys.js';
 import { RangePicker } from '../components/RangePicker.js';
+import { UrlFilterInput } from '../components/UrlFilterInput.js';
 import { CommandLine } from '../components/CommandLine.js';
 import { CorrelationPanel } from '../components/Correlation.js';
 import { Empty, ErrorBox, Loading } from '../components/States.js';
@@ -94,11 +95,11 @@ export function CommandLog({ route }) {
           return html`<button type="button" class=${'chip cl-chip cl-t-' + t.type + (on ? ' on' : '')} aria-pressed=${on} onClick=${toggle} data-type=${t.type} title=${`Commands that ${t.what}`}>${t.label}</button>`;
         })}
       </div>
-      <${FilterInput} name="cmd" value=${f.cmd} label="Command" placeholder="get, config|get" width="120px" />
-      <${FilterInput} name="client" value=${f.client} label="Client" placeholder="address or name" width="140px" />
-      <${FilterInput} name="min" value=${f.min} label="Min" placeholder="10ms, 1MB" width="80px" error=${boundErrors.min} />
-      <${FilterInput} name="max" value=${f.max} label="Max" placeholder="" width="80px" error=${boundErrors.max} />
-      <${FilterInput} name="q" value=${f.q} label="Search" placeholder="text in the command line ( / )" width="220px" search />
+      <${UrlFilterInput} name="cmd" testid="cl-cmd" value=${f.cmd} label="Command" placeholder="get, config|get" width="120px" />
+      <${UrlFilterInput} name="client" testid="cl-client" value=${f.client} label="Client" placeholder="address or name" width="140px" />
+      <${UrlFilterInput} name="min" testid="cl-min" value=${f.min} label="Min" placeholder="10ms, 1MB" width="80px" error=${boundErrors.min} />
+      <${UrlFilterInput} name="max" testid="cl-max" value=${f.max} label="Max" placeholder="" width="80px" error=${boundErrors.max} />
+      <${UrlFilterInput} name="q" testid="cl-q" value=${f.q} label="Search" placeholder="text in the command line ( / )" width="220px" search />
       ${filtered ? html`<button type="button" class="link" onClick=${clear} data-testid="cl-clear">clear filters</button>` : null}
       <span class="spacer"></span>
       <div class="ctl-group view-toggle" role="group" aria-label="Group by" data-testid="cl-group">
@@ -117,29 +118,6 @@ export function CommandLog({ route }) {
   </section>`;
 }
 
-/** A text filter kept in the URL: typing updates it after a pause, Enter at once. */
-function FilterInput({ name, value, label, placeholder, width, error, search }) {
-  const [text, setText] = useState(value);
-  const timer = useRef();
-  // The URL changed from elsewhere (clear filters, back button): show it.
-  useEffect(() => setText(value), [value]);
-  useEffect(() => () => clearTimeout(timer.current), []);
-  const commit = (v) => {
-    clearTimeout(timer.current);
-    setParams({ [name]: v.trim() }, { replace: true });
-  };
-  return html`<label class="ctl-group"><span class="ctl-label">${label}</span>
-    <input type="search" value=${text} placeholder=${placeholder} style=${`width:${width}`} data-testid=${'cl-' + name} data-search=${search ? '' : undefined}
-      class=${error ? 'invalid' : ''} aria-invalid=${error ? 'true' : undefined} title=${error ?? ''}
-      onInput=${(e) => {
-        const v = e.currentTarget.value;
-        setText(v);
-        clearTimeout(timer.current);
-        timer.current = setTimeout(() => commit(v), 350);
-      }}
-      onKeyDown=${(e) => e.key === 'Enter' && commit(e.currentTarget.value)} />
-  </label>`;
-}
 
 /** Each node's log source, thresholds, lengths, what Skyscope collected and what the server dropped first. */
 function LogStatus({ status, nodes }) {

@@ -1,5 +1,5 @@
 // The Keys page: browse the keyspace (MATCH/TYPE filters, paced scan with progress, tree or flat list, virtualised), one key's details, value and edits, bulk delete; and the memory analysis tab.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { setParams } from '../lib/route.js';
@@ -10,6 +10,7 @@ import { KEY_TYPES, MAX_LISTED, keyBlob, keyHex, pathsTo, scanProgress, treeRows
 import { useKeyScan } from '../lib/keyScan.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { KeyText } from '../components/KeyText.js';
+import { UrlFilterInput } from '../components/UrlFilterInput.js';
 import { KeyDetail, readOnlyReason } from '../components/KeyDetail.js';
 import { AddKeyDialog, BulkDeleteDialog } from '../components/KeyDialogs.js';
 import { KeyAnalysis } from '../components/KeyAnalysis.js';
@@ -142,7 +143,7 @@ function Browse({ p, readOnly, nodes }) {
 
   return html`<div class="keys-browse">
     <div class="explore-filters keys-filters" data-testid="keys-filters">
-      <${FilterInput} name="match" value=${match} label="MATCH" placeholder="user:* (glob)" width="220px" search />
+      <${UrlFilterInput} name="match" testid="keys-match" trim=${false} mono delayMs=${500} value=${match} label="MATCH" placeholder="user:* (glob)" width="220px" search />
       <label class="ctl-group"><span class="ctl-label">TYPE</span>
         <select value=${type} onChange=${(e) => setParams({ type: e.currentTarget.value }, { replace: true })} data-testid="keys-type">
           <option value="">any</option>
@@ -219,24 +220,3 @@ function hexText(hex) {
   }
 }
 
-/** A text filter kept in the URL: typing updates it after a pause, Enter at once. */
-function FilterInput({ name, value, label, placeholder, width, search }) {
-  const [text, setText] = useState(value);
-  const timer = useRef();
-  useEffect(() => setText(value), [value]);
-  useEffect(() => () => clearTimeout(timer.current), []);
-  const commit = (v) => {
-    clearTimeout(timer.current);
-    setParams({ [name]: v }, { replace: true });
-  };
-  return html`<label class="ctl-group"><span class="ctl-label">${label}</span>
-    <input type="search" class="mono" value=${text} placeholder=${placeholder} style=${`width:${width}`} data-testid=${'keys-' + name} data-search=${search ? '' : undefined}
-      onInput=${(e) => {
-        const v = e.currentTarget.value;
-        setText(v);
-        clearTimeout(timer.current);
-        timer.current = setTimeout(() => commit(v), 500);
-      }}
-      onKeyDown=${(e) => e.key === 'Enter' && commit(e.currentTarget.value)} />
-  </label>`;
-}
