@@ -16,7 +16,8 @@ const LIMIT = 20_000;
 /** Rows put in the DOM; a flapping node can log thousands of events. */
 const TABLE_ROWS = 1000;
 
-const idOf = (e) => `${e.ts}|${e.node}|${e.type}`;
+// Two sources of one node can fail in the same millisecond (node down): the message tells their events apart.
+const idOf = (e) => `${e.ts}|${e.node}|${e.type}|${e.message ?? ''}`;
 const csv = (s) => (s ? s.split(',').filter(Boolean) : []);
 
 export function Events({ route }) {
