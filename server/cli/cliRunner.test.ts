@@ -6,9 +6,8 @@ import type { NodeSnapshot } from '../collect/nodeWatcher.ts';
 import type { Topology } from '../collect/clusterTopology.ts';
 import type { AuditRow, CliHistoryRow } from '../store/audit.ts';
 import type { ReplyNode } from '../valkey/resp3.ts';
-import type { Resp3Connection } from '../valkey/resp3Connection.ts';
 import { keySlotOfText } from '../valkey/keySlot.ts';
-import { CliError, CliRunner } from './cliRunner.ts';
+import { CliError, CliRunner, type CliConnection } from './cliRunner.ts';
 
 const fixture = (name: string) => fromJson((JSON.parse(readFileSync(join(import.meta.dir, '../../test/fixtures/commands', `valkey9-${name}.json`), 'utf8')) as { reply: Json }).reply);
 const commandReply = fixture('command');
@@ -26,7 +25,7 @@ function tree(v: unknown): ReplyNode {
 }
 
 /** A node that answers COMMAND / COMMAND DOCS from the fixtures and everything else with `answer`. */
-function fakeConnection(address: string, sent: { node: string; argv: string[] }[], answer: (argv: string[]) => unknown): Resp3Connection {
+function fakeConnection(address: string, sent: { node: string; argv: string[] }[], answer: (argv: string[]) => unknown): CliConnection {
   // Closing fails the call in flight, as a real connection does.
   let failPending: ((e: Error) => void) | undefined;
   return {
@@ -131,7 +130,7 @@ describe('CliRunner', () => {
     const runner = new CliRunner({
       nodes: () => [node('a:1', 'primary')],
       topology: () => ({ updatedAt: 0, targets: [], shards: [] }),
-      openNode: async () => ({ protocol: 3, onClose() {}, close() {}, call: async () => ({ t: 'error', v: 'NOPERM no COMMAND for you' }) }) as Resp3Connection,
+      openNode: async () => ({ protocol: 3, onClose() {}, close() {}, call: async () => ({ t: 'error', v: 'NOPERM no COMMAND for you' }) }) as CliConnection,
       recordCliHistory: async () => {},
       recordAudit: async () => {},
       readOnly: true,

@@ -12,11 +12,14 @@ import { commandLine } from '../valkey/redact.ts';
 import { toResp2, unlimited, type ReplyNode } from '../valkey/resp3.ts';
 import type { Resp3Connection } from '../valkey/resp3Connection.ts';
 
+/** What the CLI uses of a node's RESP3 connection: typed replies, one command at a time. */
+export type CliConnection = Omit<Resp3Connection, 'callRaw'>;
+
 export interface CliRunnerDeps {
   nodes(): NodeSnapshot[];
   topology(): Topology;
   /** The CLI's own RESP3 connection to a node (typed replies). */
-  openNode(address: string): Promise<Resp3Connection>;
+  openNode(address: string): Promise<CliConnection>;
   recordCliHistory(row: CliHistoryRow): Promise<void>;
   recordAudit(row: AuditRow): Promise<void>;
   readOnly: boolean;
@@ -63,7 +66,7 @@ export interface NodeCommands {
 const defaultCommandTimeoutMs = (maxBlockSeconds + 5) * 1000;
 
 export class CliRunner {
-  private readonly conns = new Map<string, Promise<Resp3Connection>>();
+  private readonly conns = new Map<string, Promise<CliConnection>>();
   private readonly commands = new Map<string, Promise<NodeCommands>>();
   /** One command at a time per node: a blocking command or a dropped connection affects only itself. */
   private readonly lanes = new Map<string, Promise<unknown>>();
@@ -184,7 +187,7 @@ export class CliRunner {
     return p;
   }
 
-  private connection(address: string): Promise<Resp3Connection> {
+  private connection(address: string): Promise<CliConnection> {
     let p = this.conns.get(address);
     if (!p) {
       // The connection has no deadline of its own per command: the CLI's (commandTimeoutMs, above the blocking cap) applies.
@@ -201,7 +204,7 @@ export class CliRunner {
   }
 
   /** Runs work on the node's CLI connection, one at a time; a command past the deadline closes the connection. */
-  private onNode<T>(address: string, work: (conn: Resp3Connection) => Promise<T>): Promise<T> {
+  private onNode<T>(address: string, work: (conn: CliConnection) => Promise<T>): Promise<T> {
     const prev = this.lanes.get(address) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(async () => {
       const conn = await this.connection(address);

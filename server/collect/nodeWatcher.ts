@@ -14,7 +14,8 @@ import { infoToReadings, replicasOf, formatAddress, type Reading } from './infoR
 import { Poller } from './poller.ts';
 import { RateTracker } from './rates.ts';
 import { SlotCounterTracker } from './slotCounters.ts';
-import { parseSlotStats } from '../valkey/slotStatsReply.ts';
+import { openResp3Connection, type Resp3Connection } from '../valkey/resp3Connection.ts';
+import { parseSlotStatsBytes, type SlotStatsReply } from '../valkey/slotStatsReply.ts';
 import type { LogResumePoints, LogSink, NodeEvent, NodeEventKind, Sample, SampleSink } from './sink.ts';
 import { LogCollector, type CommandLogStatus, type LatencyStatus } from './logCollector.ts';
 
@@ -106,6 +107,8 @@ export class NodeWatcher {
   /** run_id of the server behind the current connection, read when it was opened (a restart always drops it). */
   private connRunId: string | undefined;
   private readonly slotCounters = new SlotCounterTracker();
+  /** The socket SLOT-STATS is read over (see readSlotStats); only while the node is an up primary. */
+  private slotConn: Resp3Connection | undefined;
   private snap: NodeSnapshot;
   private downError: string | undefined;
   private infoSection: 'everything' | 'all' = 'everything';
@@ -134,8 +137,7 @@ export class NodeWatcher {
     this.pollers = [
       new Poller({ name: 'info', intervalMs: s.infoIntervalMs, run: () => this.pollInfo(), onError: (e) => this.sourceFailed('info', e) }),
       new Poller({ name: 'memory_stats', intervalMs: s.memoryStatsIntervalMs, run: () => this.pollMemoryStats(), onError: (e) => this.sourceFailed('memory_stats', e) }),
-      // Each primary's SLOT-STATS reply (~5,461 slots) is parsed into about 10 MB of short-lived objects; polled on
-      // the same tick, three primaries made a 30 MB RSS spike every 10 s. A phase per node spreads them out.
+      // Each primary's SLOT-STATS reply (~5,461 slots, ~600 KB) is read in a burst: a phase per node spreads the bursts.
       new Poller({ name: 'slot_stats', intervalMs: s.slotStatsIntervalMs, phaseMs: spreadPhase(this.address, s.slotStatsIntervalMs), run: () => this.pollSlotStats(), onError: (e) => this.sourceFailed('slot_stats', e) }),
     ];
     if (deps.logSink) {
@@ -174,6 +176,32 @@ export class NodeWatcher {
     this.dropConnection();
   }
 
+  /**
+   * CLUSTER SLOT-STATS over a raw socket of its own, read in place (parseSlotStatsBytes). Through ioredis each
+   * reply became about 10 MB of short-lived objects and Buffer views, every 10 s per primary: the largest swing
+   * in Skyscope's RSS. The socket is opened on first use and closed when the node is down or not a primary.
+   */
+  private async readSlotStats(): Promise<SlotStatsReply> {
+    if (!this.slotConn) {
+      const conn = await openResp3Connection(this.target, this.deps.settings, 'skyscope-slots');
+      if (this.stopped) {
+        conn.close();
+        throw new Error('watcher stopped');
+      }
+      conn.onClose(() => {
+        if (this.slotConn === conn) this.slotConn = undefined;
+      });
+      this.slotConn = conn;
+    }
+    const bytes = await this.slotConn.callRaw(['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', '0', '16383'].map((a) => Buffer.from(a)), this.deps.settings.commandTimeoutMs);
+    return parseSlotStatsBytes(bytes);
+  }
+
+  private closeSlotConnection(): void {
+    this.slotConn?.close();
+    this.slotConn = undefined;
+  }
+
   private async connection(): Promise<NodeConnection> {
     if (this.conn && this.conn.status === 'ready') return this.conn;
     if (!this.connecting) {
@@ -202,6 +230,7 @@ export class NodeWatcher {
     this.conn?.disconnect();
     this.conn = undefined;
     this.connRunId = undefined;
+    this.closeSlotConnection();
   }
 
   /** COMMAND LIST may be denied by ACL; COMMAND INFO of the containers still tells most of what matters. */
@@ -285,12 +314,12 @@ export class NodeWatcher {
     }
     if (this.snap.role !== 'primary' || !this.snap.clusterNodeId || this.snap.state !== 'up') {
       this.slotCounters.reset();
+      this.closeSlotConnection();
       if (this.snap.sources.slot_stats.state !== 'failing') this.snap.sources.slot_stats = { state: 'idle', consecutiveFailures: 0 };
       return;
     }
     const started = this.now();
-    const conn = await this.connection();
-    const reply = parseSlotStats(await rawCall(conn, ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', '0', '16383']));
+    const reply = await this.readSlotStats();
     const ts = this.now();
     this.snap.slotStatsCounters = reply.cpuUsec !== null;
     const batch = this.slotCounters.update(this.address, ts, reply);

@@ -1,9 +1,10 @@
-// Tests the CLUSTER SLOT-STATS parser on replies captured from Valkey 8, Valkey 9 and Redis 8.
+// Tests the CLUSTER SLOT-STATS parsers (decoded reply, and raw bytes read in place) on replies captured from Valkey 8, Valkey 9 and Redis 8.
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromJson, type Json } from '../../test/fixtures/json.ts';
-import { parseSlotStats } from './slotStatsReply.ts';
+import { Resp3Parser, unlimited, type ReplyNode } from './resp3.ts';
+import { parseSlotStats, parseSlotStatsBytes } from './slotStatsReply.ts';
 
 function fixture(flavor: string, name: string): { command: string[]; reply: unknown } {
   const f = JSON.parse(readFileSync(join(import.meta.dir, '../../test/fixtures', flavor, `${name}.json`), 'utf8')) as { command: string[]; reply: Json };
@@ -56,5 +57,62 @@ describe('parseSlotStats', () => {
     expect(() => parseSlotStats('OK')).toThrow(/expected an array/);
     expect(() => parseSlotStats([[99999, ['key-count', 1]]])).toThrow(/bad slot/);
     expect(() => parseSlotStats([[1]])).toThrow(/malformed entry/);
+  });
+});
+
+/** A RESP3 tree as ioredis would hand it over: bulk strings as text, integers as numbers, maps as Maps. */
+function plain(n: ReplyNode): unknown {
+  switch (n.t) {
+    case 'bulk':
+    case 'simple':
+      return String(n.v);
+    case 'int':
+      return Number(n.v);
+    case 'array':
+    case 'set':
+    case 'push':
+      return n.items.map(plain);
+    case 'map':
+      return new Map(n.entries.map(([k, v]) => [plain(k), plain(v)]));
+    default:
+      throw new Error(`unexpected ${n.t}`);
+  }
+}
+
+function rawCaptures(flavor: string): { name: string; protocol: number; raw: Buffer }[] {
+  const f = JSON.parse(readFileSync(join(import.meta.dir, '../../test/fixtures/resp3', `slot-stats-${flavor}.json`), 'utf8')) as { replies: { name: string; protocol: number; raw: string }[] };
+  return f.replies.map((r) => ({ ...r, raw: Buffer.from(r.raw, 'latin1') }));
+}
+
+describe('parseSlotStatsBytes (the collector reads reply bytes in place)', () => {
+  test('gives what parseSlotStats gives for the decoded reply, RESP2 and RESP3, on every flavor with SLOT-STATS', () => {
+    for (const flavor of ['valkey8', 'valkey9', 'redis8']) {
+      for (const c of rawCaptures(flavor).filter((c) => c.raw[0] !== 0x2d)) {
+        const parser = new Resp3Parser(unlimited);
+        parser.push(c.raw);
+        const expected = parseSlotStats(plain(parser.next()!));
+        expect(parseSlotStatsBytes(c.raw), `${flavor} ${c.name}`).toEqual(expected);
+      }
+    }
+  });
+
+  test('reads the counters of the captured traffic (keys in slots 0..40, each read a few times)', () => {
+    for (const flavor of ['valkey8', 'valkey9', 'redis8']) {
+      for (const name of ['slot-stats', 'slot-stats-resp3']) {
+        const r = parseSlotStatsBytes(rawCaptures(flavor).find((c) => c.name === name)!.raw);
+        expect(r.slots).toEqual(Array.from({ length: 41 }, (_, i) => i));
+        expect(r.keys.reduce((a, b) => a + b, 0), `${flavor} ${name}`).toBe(8);
+        expect(r.cpuUsec!.some((v) => v > 0)).toBe(true);
+        expect(r.netIn!.some((v) => v > 0)).toBe(true);
+        expect(r.netOut!.some((v) => v > 0)).toBe(true);
+      }
+    }
+  });
+
+  test("an error reply is thrown with the server's message (Redis 7.0 has no SLOT-STATS)", () => {
+    expect(() => parseSlotStatsBytes(rawCaptures('redis7')[0]!.raw)).toThrow("ERR unknown subcommand 'SLOT-STATS'");
+    expect(() => parseSlotStatsBytes(rawCaptures('valkey9').find((c) => c.name === 'slot-stats-bad-range')!.raw)).toThrow(/greater than end slot/);
+    expect(() => parseSlotStatsBytes(Buffer.from('*1\r\n*2\r\n:99999\r\n*0\r\n'))).toThrow(/bad slot 99999/);
+    expect(() => parseSlotStatsBytes(Buffer.from('*1\r\n:5\r\n'))).toThrow(/expected an aggregate/);
   });
 });

@@ -187,6 +187,19 @@ describe('valkey9 slot statistics', () => {
     expect(keysNow.values[0].at(-1)).toBe(200);
   }, 90_000);
 
+  test('slot statistics come over one socket per primary (client skyscope-slots), none to replicas', async () => {
+    const slotClients = async (port: number) => String(await send(port, 'CLIENT', 'LIST')).split('\n').filter((l) => / name=skyscope-slots /.test(l)).length;
+    const primaries = new Set((await cluster.primaries()).map((p) => p.port));
+    const live: ServerHandle[] = [];
+    for (const n of cluster.nodes) if (await send(n.port, 'PING').then(() => true, () => false)) live.push(n);
+    // Roles may just have changed (the failover test above): a demoted node's socket closes on its next poll.
+    const counts = await waitFor('one slot-stats client per primary and none per replica', async () => {
+      const c = await Promise.all(live.map(async (n) => [n.port, await slotClients(n.port)] as const));
+      return c.every(([port, k]) => k === (primaries.has(port) ? 1 : 0)) ? c : undefined;
+    }, 10_000);
+    expect(counts.filter(([, k]) => k === 1).length).toBe(3);
+  });
+
   test('bad parameters are JSON 400s', async () => {
     for (const q of ['metric=ops', 'rows=0', 'cols=99999', 'slotFrom=5&slotTo=2', 'slotTo=16384', 'from=yesterday']) {
       const r = await sky.api(`/api/slots/heatmap?${q}`);
