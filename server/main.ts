@@ -5,6 +5,10 @@ import { runDemo } from './demo/demo.ts';
 import { createLogger } from './log.ts';
 import { startSkyscope, StartError, version } from './skyscope.ts';
 import { runSqlClient } from './sqlClient.ts';
+import { trimResidentFilePages } from './residentTrim.ts';
+
+/** The store is open and serving within a second; the code of start-up alone (module loading, migrations, first queries) has run by then. */
+const trimAfterMs = 5000;
 
 async function main(argv: string[]): Promise<number> {
   let cfg: Readonly<Config>;
@@ -39,6 +43,11 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  setTimeout(() => {
+    trimResidentFilePages()
+      .then((t) => log.debug(`unmapped ${Math.round(t.droppedKb / 1024)} MB of start-up code pages from ${t.mappings} file mappings`))
+      .catch((e) => log.debug(`start-up code pages stay mapped: ${(e as Error).message}`));
+  }, trimAfterMs).unref();
   const generatedToken = sky.token && !cfg.token ? `?token=${sky.token}` : '';
   process.stdout.write(`Skyscope is serving ${sky.url}${generatedToken}${cfg.headless ? ' (headless: API only)' : ''}\n`);
 

@@ -1,0 +1,55 @@
+// Once start-up is over, unmaps the clean pages of the executable and libraries that start-up touched (Linux only).
+//
+// RSS counts every page of Bun's and DuckDB's code that was ever run in this process: module loading, the
+// migrations and the first queries touch some 80 MB of it, and most is never run again. madvise(MADV_DONTNEED) on a
+// read-only private file mapping only drops this process's page table entries: the pages stay in the page cache,
+// and code still in use faults back in (a minor fault) the next time it runs. Mappings holding any page of their
+// own (relocations written at load time) are left alone, since dropping those would undo the writes.
+import { readFileSync } from 'node:fs';
+
+export interface FileMapping {
+  start: bigint;
+  end: bigint;
+  /** The mapped file's path. */
+  path: string;
+  /** Resident kB when smaps was read. */
+  rssKb: number;
+}
+
+const MADV_DONTNEED = 4;
+
+/** The read-only, private, file-backed mappings in /proc/<pid>/smaps text that hold no anonymous (written) page. */
+export function trimmableMappings(smaps: string): FileMapping[] {
+  const out: FileMapping[] = [];
+  for (const block of smaps.split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S{4}) [0-9a-f]+ \S+ (\d+) +(\S.*)$/.exec(block.split('\n', 1)[0]!);
+    if (!head) continue;
+    const [, start, end, perms, inode, path] = head as unknown as [string, string, string, string, string, string];
+    // Private (p), not writable; inode 0 is anonymous memory or a kernel mapping ([vdso], [vvar]).
+    if (perms[0] !== 'r' || perms[1] !== '-' || perms[3] !== 'p' || inode === '0') continue;
+    const anonymous = /^Anonymous:\s+(\d+) kB/m.exec(block);
+    if (!anonymous || anonymous[1] !== '0') continue;
+    out.push({ start: BigInt(`0x${start}`), end: BigInt(`0x${end}`), path, rssKb: Number(/^Rss:\s+(\d+) kB/m.exec(block)?.[1] ?? 0) });
+  }
+  return out;
+}
+
+/**
+ * Drops this process's resident pages of those mappings. Returns the kB they held, or throws when it cannot
+ * (not Linux, no libc to call): the caller logs it, nothing else depends on it.
+ */
+export async function trimResidentFilePages(): Promise<{ mappings: number; droppedKb: number }> {
+  if (process.platform !== 'linux') throw new Error('only on Linux');
+  const { dlopen } = await import('bun:ffi');
+  const libc = dlopen('libc.so.6', { madvise: { args: ['u64', 'u64', 'i32'], returns: 'i32' } });
+  try {
+    const mappings = trimmableMappings(readFileSync('/proc/self/smaps', 'utf8'));
+    let droppedKb = 0;
+    for (const m of mappings) {
+      if (libc.symbols.madvise(m.start, m.end - m.start, MADV_DONTNEED) === 0) droppedKb += m.rssKb;
+    }
+    return { mappings: mappings.length, droppedKb };
+  } finally {
+    libc.close();
+  }
+}
