@@ -34,6 +34,12 @@ const update = process.env.UPDATE_GOLDEN === '1';
 const queries = queriesFromDir();
 const at = (minutes: number) => tsParam(t0 + minutes * minuteMs);
 const ids = (xs: number[]) => listValue(xs);
+/** nodes_upsert's parallel lists from one object per node. */
+const nodeFields = ['node_id', 'address', 'cluster_node_id', 'role', 'primary_address', 'flavor', 'version', 'seen'] as const;
+const nodeListNames = { node_id: 'node_ids', address: 'addresses', cluster_node_id: 'cluster_node_ids', role: 'roles', primary_address: 'primary_addresses', flavor: 'flavors', version: 'versions', seen: 'seen' } as const;
+type NodeRow = Record<(typeof nodeFields)[number], unknown>;
+const nodeLists = (rows: NodeRow[]): Params => Object.fromEntries(nodeFields.map((f) => [nodeListNames[f], listValue(rows.map((r) => r[f]) as never[])]));
+const nodeListTypes: ParamTypes = { node_ids: LIST(USMALLINT), addresses: LIST(VARCHAR), cluster_node_ids: LIST(VARCHAR), roles: LIST(VARCHAR), primary_addresses: LIST(VARCHAR), flavors: LIST(VARCHAR), versions: LIST(VARCHAR), seen: LIST(TIMESTAMP) };
 
 interface GoldenCase {
   /** Query name; a case name may add "#variant". */
@@ -142,14 +148,24 @@ const cases: Record<string, GoldenCase> = {
   },
   nodes_upsert: {
     query: 'nodes_upsert',
-    params: { node_id: 2, address: 'b:6380', cluster_node_id: 'id-b', role: 'replica', primary_address: 'a:6379', flavor: 'valkey', version: '8.1.0', seen: at(999) },
-    types: { node_id: USMALLINT },
+    params: nodeLists([{ node_id: 2, address: 'b:6380', cluster_node_id: 'id-b', role: 'replica', primary_address: 'a:6379', flavor: 'valkey', version: '8.1.0', seen: at(999) }]),
+    types: nodeListTypes,
     show: 'SELECT * FROM nodes ORDER BY node_id',
   },
   'nodes_upsert#keep': {
     query: 'nodes_upsert',
-    params: { node_id: 1, address: 'a:6379', cluster_node_id: null, role: null, primary_address: null, flavor: null, version: '9.0.0', seen: at(-10) },
-    types: { node_id: USMALLINT, cluster_node_id: VARCHAR, role: VARCHAR, primary_address: VARCHAR, flavor: VARCHAR },
+    params: nodeLists([{ node_id: 1, address: 'a:6379', cluster_node_id: null, role: null, primary_address: null, flavor: null, version: '9.0.0', seen: at(-10) }]),
+    types: nodeListTypes,
+    show: 'SELECT * FROM nodes ORDER BY node_id',
+  },
+  // Several nodes in one statement: a new one, one updated, one whose NULLs keep what is known.
+  'nodes_upsert#many': {
+    query: 'nodes_upsert',
+    params: nodeLists([
+      { node_id: 1, address: 'a:6379', cluster_node_id: null, role: 'replica', primary_address: 'c:6381', flavor: null, version: null, seen: at(2000) },
+      { node_id: 3, address: 'c:6381', cluster_node_id: 'id-c', role: 'primary', primary_address: null, flavor: 'valkey', version: '9.1.2', seen: at(2000) },
+    ]),
+    types: nodeListTypes,
     show: 'SELECT * FROM nodes ORDER BY node_id',
   },
   metrics_insert: {

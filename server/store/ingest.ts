@@ -9,6 +9,7 @@ import {
   USMALLINT,
   VARCHAR,
   listValue,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import type { CommandLogEntry, LatencySample, NodeEvent, Sample, SlotStatsBatch } from '../collect/sink.ts';
 import { appendCommandLogRows, appendLatencyRows } from './logs.ts';
@@ -160,7 +161,7 @@ export class Ingest {
       this.latency = latency.concat(this.latency);
       throw err;
     }
-    for (const node of nodes.values()) await this.upsertNode(node);
+    if (nodes.size > 0) await this.upsertNodes([...nodes.values()]);
     if (samples.ts.length > 0) {
       await this.appendSampleRows(samples);
       this.stats.rowsWritten += samples.ts.length;
@@ -228,21 +229,31 @@ export class Ingest {
     }
   }
 
-  private async upsertNode(node: NodeRecord): Promise<void> {
-    const nodeId = this.dict.nodeId(node.address);
+  /** One statement for all of them: each was 10-30 ms and a 1-2 MB allocation in DuckDB, six a minute on a 6-node cluster. */
+  private async upsertNodes(nodes: NodeRecord[]): Promise<void> {
+    const column = <T>(f: (n: NodeRecord) => T) => listValue(nodes.map(f) as DuckDBValue[]);
     await this.db.run(
       'nodes_upsert',
       {
-        node_id: nodeId,
-        address: node.address,
-        cluster_node_id: node.clusterNodeId ?? null,
-        role: node.role ?? null,
-        primary_address: node.primaryAddress ?? null,
-        flavor: node.flavor ?? null,
-        version: node.version ?? null,
-        seen: tsParam(node.seenAt ?? this.now()),
+        node_ids: column((n) => this.dict.nodeId(n.address)),
+        addresses: column((n) => n.address),
+        cluster_node_ids: column((n) => n.clusterNodeId ?? null),
+        roles: column((n) => n.role ?? null),
+        primary_addresses: column((n) => n.primaryAddress ?? null),
+        flavors: column((n) => n.flavor ?? null),
+        versions: column((n) => n.version ?? null),
+        seen: column((n) => tsParam(n.seenAt ?? this.now())),
       },
-      { node_id: USMALLINT, cluster_node_id: VARCHAR, role: VARCHAR, primary_address: VARCHAR, flavor: VARCHAR, version: VARCHAR },
+      {
+        node_ids: LIST(USMALLINT),
+        addresses: LIST(VARCHAR),
+        cluster_node_ids: LIST(VARCHAR),
+        roles: LIST(VARCHAR),
+        primary_addresses: LIST(VARCHAR),
+        flavors: LIST(VARCHAR),
+        versions: LIST(VARCHAR),
+        seen: LIST(TIMESTAMP),
+      },
     );
   }
 
