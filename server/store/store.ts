@@ -48,6 +48,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // DuckDB's allocator keeps memory its threads freed cached until a task has allocated 128 MB; flushing
     // after 4 MB hands back what each flush and rollup freed: 8-10 MB less private memory in side-by-side runs.
     allocator_flush_threshold: '4MB',
+    // What the allocator keeps after the minute's rollups is otherwise only given back when later work allocates:
+    // its background thread returns it on a timer (about 5 MB less RSS on average, side by side over 2 minutes).
+    allocator_background_threads: 'true',
   });
   const connect = async (): Promise<NamedQueries> => namedQueries(await instance.connect(), queries);
   const writer = await connect();
