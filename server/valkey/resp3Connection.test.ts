@@ -82,3 +82,44 @@ describe('openResp3Connection', () => {
     await expect(openResp3Connection(target(s.port), opts)).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe('callRaw (slot statistics read their reply bytes in place)', () => {
+  test('gathers one whole reply from many small pieces, bytes exactly as sent', async () => {
+    // 200 KB in 1,000-byte writes, some ending on LF mid-reply, past the first 64 KiB buffer.
+    const body = Array.from({ length: 2000 }, (_, i) => `$${String(i).length + 90}\r\n${String(i)}${'x'.repeat(90)}\r\n`).join('');
+    const reply = `*2000\r\n${body}`;
+    const server = createServer((sock) => {
+      sock.on('data', (d: Buffer) => {
+        if (d.includes('HELLO')) return void sock.write('%0\r\n');
+        let at = 0;
+        const next = () => {
+          if (at >= reply.length) return;
+          sock.write(reply.slice(at, at + 1000));
+          at += 1000;
+          setTimeout(next, 0);
+        };
+        next();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server);
+    const conn = await openResp3Connection(target((server.address() as { port: number }).port), opts, 'skyscope-slots');
+    const bytes = await conn.callRaw([Buffer.from('CLUSTER'), Buffer.from('SLOT-STATS')], 5000);
+    expect(bytes.toString('latin1')).toBe(reply);
+    conn.close();
+  });
+
+  test('no reply in time: rejected and the connection closed; bytes after the reply: the connection is failed', async () => {
+    const silent = await fakeServer((argv) => (argv[0] === 'HELLO' ? '%0\r\n' : ''));
+    servers.push(silent.server);
+    const conn = await openResp3Connection(target(silent.port), opts);
+    let closed = false;
+    conn.onClose(() => (closed = true));
+    await expect(conn.callRaw([Buffer.from('PING')], 100)).rejects.toThrow(/timed out: no reply to PING within 100 ms/);
+    expect(closed).toBe(true);
+    const extra = await fakeServer((argv) => (argv[0] === 'HELLO' ? '%0\r\n' : '+PONG\r\n+SURPRISE\r\n'));
+    servers.push(extra.server);
+    const conn2 = await openResp3Connection(target(extra.port), opts);
+    await expect(conn2.callRaw([Buffer.from('PING')], 1000)).rejects.toThrow(/bytes after the reply/);
+  });
+});
