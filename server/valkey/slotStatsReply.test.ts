@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromJson, type Json } from '../../test/fixtures/json.ts';
-import { Resp3Parser, unlimited, type ReplyNode } from './resp3.ts';
+import { Resp3Parser, toResp2, unlimited } from './resp3.ts';
 import { parseSlotStats, parseSlotStatsBytes } from './slotStatsReply.ts';
 
 function fixture(flavor: string, name: string): { command: string[]; reply: unknown } {
@@ -60,25 +60,6 @@ describe('parseSlotStats', () => {
   });
 });
 
-/** A RESP3 tree as ioredis would hand it over: bulk strings as text, integers as numbers, maps as Maps. */
-function plain(n: ReplyNode): unknown {
-  switch (n.t) {
-    case 'bulk':
-    case 'simple':
-      return String(n.v);
-    case 'int':
-      return Number(n.v);
-    case 'array':
-    case 'set':
-    case 'push':
-      return n.items.map(plain);
-    case 'map':
-      return new Map(n.entries.map(([k, v]) => [plain(k), plain(v)]));
-    default:
-      throw new Error(`unexpected ${n.t}`);
-  }
-}
-
 function rawCaptures(flavor: string): { name: string; protocol: number; raw: Buffer }[] {
   const f = JSON.parse(readFileSync(join(import.meta.dir, '../../test/fixtures/resp3', `slot-stats-${flavor}.json`), 'utf8')) as { replies: { name: string; protocol: number; raw: string }[] };
   return f.replies.map((r) => ({ ...r, raw: Buffer.from(r.raw, 'latin1') }));
@@ -90,7 +71,7 @@ describe('parseSlotStatsBytes (the collector reads reply bytes in place)', () =>
       for (const c of rawCaptures(flavor).filter((c) => c.raw[0] !== 0x2d)) {
         const parser = new Resp3Parser(unlimited);
         parser.push(c.raw);
-        const expected = parseSlotStats(plain(parser.next()!));
+        const expected = parseSlotStats(toResp2(parser.next()!));
         expect(parseSlotStatsBytes(c.raw), `${flavor} ${c.name}`).toEqual(expected);
       }
     }
