@@ -49,4 +49,29 @@ describe('pool', () => {
     expect(all.sort()).toEqual(['x', 'y']);
     await running;
   });
+
+  test('tryUseAll runs only when every resource is idle, holds them all, then lends them again', async () => {
+    const pool = createPool(['x', 'y']);
+    let release!: () => void;
+    const running = pool.use(() => new Promise<void>((resolve) => (release = resolve)));
+    let ran = false;
+    expect(await pool.tryUseAll(async () => (ran = true))).toBeUndefined();
+    expect(ran).toBe(false);
+    release();
+    await running;
+
+    const order: string[] = [];
+    let waiter: Promise<string> | undefined;
+    const result = await pool.tryUseAll(async () => {
+      order.push('all start');
+      waiter = pool.use(async (r) => (order.push('use'), r));
+      await Bun.sleep(10);
+      order.push('all end');
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect(['x', 'y']).toContain(await waiter!);
+    expect(order).toEqual(['all start', 'all end', 'use']);
+    expect((await pool.drain()).sort()).toEqual(['x', 'y']);
+  });
 });

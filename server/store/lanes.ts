@@ -17,6 +17,8 @@ export interface Pool<R> {
   use<T>(job: (resource: R) => Promise<T>): Promise<T>;
   /** Waits until every resource is idle and keeps them all: the pool is done after this. */
   drain(): Promise<R[]>;
+  /** Runs job holding every resource if all are idle right now; otherwise runs nothing and returns undefined. */
+  tryUseAll<T>(job: () => Promise<T>): Promise<T | undefined>;
 }
 
 export function createPool<R>(resources: R[]): Pool<R> {
@@ -38,5 +40,14 @@ export function createPool<R>(resources: R[]): Pool<R> {
       }
     },
     drain: () => Promise.all(resources.map(acquire)),
+    async tryUseAll(job) {
+      if (idle.length < resources.length) return undefined;
+      const held = idle.splice(0);
+      try {
+        return await job();
+      } finally {
+        for (const resource of held) release(resource);
+      }
+    },
   };
 }

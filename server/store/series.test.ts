@@ -238,6 +238,7 @@ describe('rollups answer like raw', () => {
     await store.close();
   });
 
+  // Dozens of maintenance runs, each ending in a checkpoint: seconds of work, more under a loaded machine.
   test('maintaining in many small steps gives the same rollups as one big step, and repeating changes nothing', async () => {
     const dump = (st: Store, table: string) =>
       st.sql(`SELECT ts, node_id, metric_id, min, max, sum, count, last FROM ${table} ORDER BY ALL`, { rowLimit: 1_000_000 });
@@ -264,7 +265,7 @@ describe('rollups answer like raw', () => {
     }
     await once.close();
     await steps.close();
-  });
+  }, 60_000);
 });
 
 describe('agg=minmax (per-pixel min/max decimation)', () => {

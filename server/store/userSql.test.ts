@@ -39,6 +39,12 @@ describe('store.sql()', () => {
     ['not_read_only', 'PRAGMA database_size'],
     ['not_read_only', 'SET threads = 1'],
     ['not_read_only', "SET enable_external_access = true"],
+    // The configuration is not locked (maintenance lowers memory_limit for a moment), so no setting may be reachable.
+    ['not_read_only', "SET memory_limit = '1MB'"],
+    ['not_read_only', "SET GLOBAL memory_limit = '1MB'"],
+    ['not_read_only', 'RESET memory_limit'],
+    ['not_read_only', "PRAGMA memory_limit = '1MB'"],
+    ['too_many_statements', "SELECT 1; SET memory_limit = '1MB'"],
     ['not_read_only', 'INSTALL httpfs'],
     ['not_read_only', 'LOAD httpfs'],
     ['not_read_only', 'CALL pragma_version()'],

@@ -72,6 +72,8 @@ export interface RssStats {
   /** Least-squares slope over the window: growth that is a trend rather than GC's saw-tooth. */
   slopeMbPerMinute: number;
   samples: number;
+  /** Average and highest sample of each minute of the window (the last may be partial): a rise shows as a trend here. */
+  perMinute: { avgMb: number; maxMb: number }[];
 }
 
 /** Samples RSS every intervalMs until stop(). */
@@ -107,9 +109,16 @@ export function rssSampler(pid: number, intervalMs = 1000): { stop(): RssStats }
         fileMaxMb: Math.max(...xs.map((x) => x.file)),
         slopeMbPerMinute: varT > 0 ? cov / varT : 0,
         samples: n,
+        perMinute: minutes(xs),
       };
     },
   };
+}
+
+function minutes(xs: { t: number; mb: number }[]): { avgMb: number; maxMb: number }[] {
+  const byMinute: number[][] = [];
+  for (const x of xs) (byMinute[Math.floor(x.t - xs[0]!.t)] ??= []).push(x.mb);
+  return byMinute.filter(Boolean).map((mbs) => ({ avgMb: mbs.reduce((s, v) => s + v, 0) / mbs.length, maxMb: Math.max(...mbs) }));
 }
 
 /** taskset is used to keep the server, the load generator and Skyscope on known cores; absent means unpinned. */
