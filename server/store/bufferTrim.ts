@@ -2,8 +2,9 @@
 import type { NamedQueries } from './db.ts';
 
 /**
- * Room left above the memory that cannot be evicted (rows not yet checkpointed, indexes, transactions),
- * so the eviction only drops cached blocks and never writes in-memory rows out to a temporary file.
+ * Room left above the memory that is not cached table blocks (rows not yet checkpointed, indexes, transactions):
+ * the eviction is meant for cached blocks, which are simply dropped; a block of in-memory rows evicted instead
+ * would first be written out to a temporary file.
  */
 const headroomBytes = 4 * 1024 * 1024;
 /** Below this, dropping the cache is not worth re-reading the blocks the next query needs. */

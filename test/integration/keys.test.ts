@@ -170,7 +170,9 @@ describe('cluster: 200,000 keys over 3 primaries', () => {
     for (let i = 0; i < 3000; i++) await ownerConn(`bd:${i}`).set(`bd:${i}`, 'x');
     for (const c of conns.values()) c.disconnect();
     const pv = (await sky.api('/api/keys/bulk-delete/preview', json('POST', { match: 'bd:*' }))).body;
-    expect(pv.matched).toBe(3000);
+    // The preview scans for at most 3 s: on a loaded machine it may not reach every key of the 203,001, and says so.
+    if (pv.complete) expect(pv.matched).toBe(3000);
+    else expect(pv.matched).toBeLessThan(3000);
     expect(pv.confirm).toMatch(/^delete bd:\* on cluster 127\.0\.0\.1:\d+$/);
     const job = await sky.api('/api/keys/bulk-delete', json('POST', { match: 'bd:*', confirm: pv.confirm }));
     expect(job.status).toBe(202);
