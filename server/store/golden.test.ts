@@ -408,12 +408,13 @@ const cases: Record<string, GoldenCase> = {
   'slot_totals#keys': { query: 'slot_totals', params: slotParams({ metric: 'keys', from: at(172) }, ['metric', 'from', 'to', 'lookback', 'h_end', 'm_end']), types: slotTypes },
 };
 
-/** A readable line per row: timestamps as ISO text, everything else as JSON. */
+/** The header line: each column's name and type. */
 function renderColumns(reader: DuckDBResultReader): string {
   const types = reader.columnTypes().map(String);
   return reader.columnNames().map((n, i) => `${n} ${types[i]}`).join(' | ');
 }
 
+/** A readable line per row: timestamps as ISO text, everything else as JSON. */
 function render(reader: DuckDBResultReader): string {
   const types = reader.columnTypes().map(String);
   const lines = [renderColumns(reader)];
