@@ -70,7 +70,8 @@ describe('store maintenance', () => {
       await store.maintain();
       const after = await memory();
       expect(after.IN_MEMORY_TABLE).toBeLessThan(mb);
-      expect(after.BASE_TABLE).toBeLessThan(4 * mb);
+      // The trim leaves at most its 4 MB of headroom cached (exactly that in one run); without it, 5.8 MB stayed.
+      expect(after.BASE_TABLE).toBeLessThanOrEqual(4 * mb);
       const { rows } = await store.sql('SELECT count(*) FROM samples');
       expect(Number(rows[0]![0])).toBe(720_000);
     } finally {

@@ -123,7 +123,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       slotMarks = await maintainSlots(maintainer, { now: o.now, graceMs: o.graceMs, retentionMs });
       await writeLane(async () => {
         // DuckDB checkpoints by itself once its WAL passes 16 MB: watching 6 nodes, every 4-5 minutes, holding 28-44 MB
-        // of appended rows (and 5 MB of indexes loaded for the inserts) in memory until then. Each minute: 2-10 MB.
+        // of appended rows (and 5 MB of indexes loaded for the inserts) in memory until then. Each minute: 2-11 MB.
         await writer.run('checkpoint');
         // Only with every connection idle (it skips otherwise): nothing may allocate while the limit is low.
         await readPool.tryUseAll(() => userSlots.tryUseAll(() => trimBufferCache()));
