@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayMs, floorTo, hourMs, minuteMs } from './maintain.ts';
 import { clock, generate, openTestStore, t0, tempDir } from './testSupport.ts';
@@ -77,6 +78,9 @@ describe('maintain', () => {
     store.appendSamples(generate(t0, t0 + 10 * minuteMs, 60_000, ['a:1'], metrics, () => 1));
     await Bun.sleep(300);
     expect((await store.sql('SELECT count(*) FROM samples_1m')).rows).toEqual([[30]]);
+    // The timer's other half: the checkpoint has written the rows and rollups out of the WAL.
+    const wal = join(dir, 'timer.duckdb.wal');
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
     await store.close();
   });
 

@@ -114,29 +114,46 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     }, 0);
   });
 
-  const maintain = (): Promise<void> =>
+  const rollUpAll = (): Promise<void> =>
     maintainLane(async () => {
       await flush();
       const o = { db: maintainer, now: now(), retentionMs, rawRetentionMs, graceMs: lateSampleGraceMs };
       marks = await rollUp(o);
       await dropExpired(o, marks);
       slotMarks = await maintainSlots(maintainer, { now: o.now, graceMs: o.graceMs, retentionMs });
-      await writeLane(async () => {
+    });
+  const checkpoint = (): Promise<void> =>
+    maintainLane(() =>
+      writeLane(async () => {
         // DuckDB checkpoints by itself once its WAL passes 16 MB: watching 6 nodes, every 4-5 minutes, holding 28-44 MB
         // of appended rows (and 5 MB of indexes loaded for the inserts) in memory until then. Each minute: 2-11 MB.
         await writer.run('checkpoint');
         // Only with every connection idle (it skips otherwise): nothing may allocate while the limit is low.
         await readPool.tryUseAll(() => userSlots.tryUseAll(() => trimBufferCache()));
-      });
-    });
+      }),
+    );
+  const maintain = async (): Promise<void> => {
+    await rollUpAll();
+    await checkpoint();
+  };
 
   const flushTimer = setInterval(() => {
     if (ingest.hasWork()) flushQuietly();
   }, flushIntervalMs);
   flushTimer.unref?.();
+  // The timer runs the rollups and the checkpoint half an interval apart. Back to back, the checkpoint's allocations
+  // (5-20 MB) came on top of what the rollups had just allocated and DuckDB had not handed back yet: the process's
+  // highest peaks of private memory. Apart, the peaks were lower in two side-by-side runs watching 6 nodes for 10
+  // minutes (in-process, each minute's highest private memory 89 vs 97 MB on average; the executable, highest RSS
+  // 147 vs 161 MB), averages unchanged.
+  let checkpointNext = false;
   const maintainTimer =
     maintainIntervalMs > 0
-      ? setInterval(() => maintain().catch((err) => log(`store: maintenance failed: ${errorText(err)}`)), maintainIntervalMs)
+      ? setInterval(() => {
+          const step = checkpointNext ? checkpoint : rollUpAll;
+          checkpointNext = !checkpointNext;
+          step().catch((err) => log(`store: maintenance failed: ${errorText(err)}`));
+        }, maintainIntervalMs / 2)
       : null;
   maintainTimer?.unref?.();
 

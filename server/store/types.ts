@@ -16,7 +16,7 @@ export interface StoreOptions {
   rawRetentionMs?: number;
   /** Buffered samples are appended at most this often. Default 1000. */
   flushIntervalMs?: number;
-  /** How often maintain() runs on its own. Default 60 000; 0 turns the timer off. */
+  /** How often maintenance runs on its own: the rollups, then the checkpoint half this later. Default 60 000; 0 turns the timer off. */
   maintainIntervalMs?: number;
   /** Clock (unix ms); injected by tests. */
   now?: () => number;
@@ -228,7 +228,7 @@ export interface Store extends SampleSink, LogSink {
   latencyRange(q: { from: number; to: number; nodes?: string[]; events?: string[]; limit: number }): Promise<LatencyRow[]>;
   /** Per node and event, over everything kept. */
   latencyTotals(): Promise<LatencyTotals[]>;
-  /** Rollups, compaction and retention; idempotent. */
+  /** Rollups, compaction and retention, then a checkpoint; idempotent. */
   maintain(): Promise<void>;
   /** A memory-analysis run as it starts (state running); returns its id. */
   startKeyAnalysis(r: { started: number; match: string | null; sampleKeys: number }): Promise<number>;
