@@ -1,7 +1,7 @@
-// Tests which mappings the start-up trim drops, and that dropping them lowers this process's RSS while it keeps running.
+// Tests which mappings the trim drops, that dropping them lowers this process's RSS while it keeps running, and its schedule.
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
-import { trimmableMappings, trimResidentFilePages } from './residentTrim.ts';
+import { scheduleResidentTrim, trimmableMappings, trimResidentFilePages } from './residentTrim.ts';
 
 const smapsBlock = (head: string, rssKb: number, anonKb: number) => `${head}\nSize:               1024 kB\nRss:                ${rssKb} kB\nPss:                ${rssKb} kB\nAnonymous:          ${anonKb} kB\nVmFlags: rd mr mw me\n`;
 
@@ -49,5 +49,50 @@ describe('trimResidentFilePages', () => {
     expect(/(\d+)-(\d+)/.exec('12-34')?.slice(1)).toEqual(['12', '34']);
     expect(Bun.hash('skyscope')).toBe(Bun.hash('skyscope'));
     expect(readFileSync(import.meta.path, 'utf8')).toContain('trimResidentFilePages');
+  });
+});
+
+describe('scheduleResidentTrim', () => {
+  test('trims first after firstMs, then every everyMs, each time dropping pages that ran since; stops when told', async () => {
+    const trims: { mappings: number; droppedKb: number }[] = [];
+    const errors: Error[] = [];
+    const stop = scheduleResidentTrim({ firstMs: 20, everyMs: 60, onTrim: (t) => trims.push(t), onError: (e) => errors.push(e) });
+    await Bun.sleep(5);
+    expect(trims).toHaveLength(0);
+    while (trims.length < 3) {
+      // Run code between trims, as the server does, so each trim has pages to drop.
+      JSON.parse(JSON.stringify({ a: [1, 2, 3] }));
+      await Bun.sleep(10);
+    }
+    stop();
+    const stoppedAt = trims.length;
+    await Bun.sleep(200);
+    expect(trims.length).toBe(stoppedAt);
+    expect(errors).toEqual([]);
+    for (const t of trims) {
+      expect(t.mappings).toBeGreaterThan(0);
+      expect(t.droppedKb).toBeGreaterThan(0);
+    }
+  });
+
+  test('a failing trim is reported once and not tried again', async () => {
+    let calls = 0;
+    const errors: Error[] = [];
+    const stop = scheduleResidentTrim({
+      firstMs: 1,
+      everyMs: 20,
+      onTrim: () => {
+        throw new Error('no trim should succeed');
+      },
+      onError: (e) => errors.push(e),
+      trim: async () => {
+        calls++;
+        throw new Error('madvise is not available');
+      },
+    });
+    await Bun.sleep(150);
+    stop();
+    expect(calls).toBe(1);
+    expect(errors.map((e) => e.message)).toEqual(['madvise is not available']);
   });
 });

@@ -1,4 +1,4 @@
-// Once start-up is over, unmaps the clean pages of the executable and libraries that start-up touched (Linux only).
+// Once start-up is over and then every half minute, unmaps the clean pages of the executable and libraries that were run (Linux only).
 //
 // RSS counts every page of Bun's and DuckDB's code that was ever run in this process: module loading, the
 // migrations and the first queries touch some 80 MB of it, and about a third is never run again (watching 6 nodes,
@@ -35,22 +35,71 @@ export function trimmableMappings(smaps: string): FileMapping[] {
   return out;
 }
 
+type Madvise = (start: bigint, length: bigint, advice: number) => number;
+let boundMadvise: Promise<Madvise> | null = null;
+
+/** libc's madvise, bound once for the process: each dlopen compiles a new call stub, and the trim runs every half minute. */
+function libcMadvise(): Promise<Madvise> {
+  boundMadvise ??= import('bun:ffi').then(({ dlopen }) => {
+    const libc = dlopen('libc.so.6', { madvise: { args: ['u64', 'u64', 'i32'], returns: 'i32' } });
+    return (start, length, advice) => libc.symbols.madvise(start, length, advice) as number;
+  });
+  return boundMadvise;
+}
+
 /**
  * Drops this process's resident pages of those mappings. Returns the kB they held, or throws when it cannot
  * (not Linux, no libc to call): the caller logs it, nothing else depends on it.
  */
 export async function trimResidentFilePages(): Promise<{ mappings: number; droppedKb: number }> {
   if (process.platform !== 'linux') throw new Error('only on Linux');
-  const { dlopen } = await import('bun:ffi');
-  const libc = dlopen('libc.so.6', { madvise: { args: ['u64', 'u64', 'i32'], returns: 'i32' } });
-  try {
-    const mappings = trimmableMappings(readFileSync('/proc/self/smaps', 'utf8'));
-    let droppedKb = 0;
-    for (const m of mappings) {
-      if (libc.symbols.madvise(m.start, m.end - m.start, MADV_DONTNEED) === 0) droppedKb += m.rssKb;
-    }
-    return { mappings: mappings.length, droppedKb };
-  } finally {
-    libc.close();
+  const madvise = await libcMadvise();
+  const mappings = trimmableMappings(readFileSync('/proc/self/smaps', 'utf8'));
+  let droppedKb = 0;
+  for (const m of mappings) {
+    if (madvise(m.start, m.end - m.start, MADV_DONTNEED) === 0) droppedKb += m.rssKb;
   }
+  return { mappings: mappings.length, droppedKb };
+}
+
+export interface ResidentTrimSchedule {
+  /** The first trim, once start-up's code has run. */
+  firstMs: number;
+  /** Then again at this period: the code a minute's work touches once (maintenance, a page of the UI) faults in and stays. */
+  everyMs: number;
+  onTrim: (t: { mappings: number; droppedKb: number }) => void;
+  /** Called once, with the first failure; no trim is tried after it. */
+  onError: (err: Error) => void;
+  /** What one trim does (tests swap in a failing one). */
+  trim?: typeof trimResidentFilePages;
+}
+
+/** Trims at `firstMs`, then every `everyMs` until stopped or a trim fails. Its timers never keep the process alive. */
+export function scheduleResidentTrim(s: ResidentTrimSchedule): () => void {
+  const trim = s.trim ?? trimResidentFilePages;
+  let every: ReturnType<typeof setInterval> | null = null;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    clearTimeout(first);
+    if (every) clearInterval(every);
+  };
+  const once = () =>
+    trim().then(
+      (t) => {
+        if (!stopped) s.onTrim(t);
+      },
+      (err: unknown) => {
+        if (stopped) return;
+        stop();
+        s.onError(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  const first = setTimeout(() => {
+    void once();
+    every = setInterval(() => void once(), s.everyMs);
+    every.unref?.();
+  }, s.firstMs);
+  first.unref?.();
+  return stop;
 }
