@@ -156,7 +156,7 @@ export async function runBinaryRss(opts: {
     const usage = await measureWindow(sky, opts.seconds);
     const r = usage.rss;
     log(`watching ${opts.nodes} nodes with default intervals (pid ${sky.pid}, ${usage.threadCount} threads), ${usage.seconds.toFixed(0)} s window after ${opts.warmupSeconds} s warm-up`);
-    log(`RSS        min ${r.minMb.toFixed(0)} MB  avg ${r.avgMb.toFixed(0)} MB  max ${r.maxMb.toFixed(0)} MB (start ${r.firstMb.toFixed(0)} -> end ${r.lastMb.toFixed(0)}, trend ${r.slopeMbPerMinute >= 0 ? '+' : ''}${r.slopeMbPerMinute.toFixed(1)} MB/min); peak VmHWM ${usage.hwmMb.toFixed(0)} MB; private (RssAnon) up to ${r.anonMaxMb.toFixed(0)} MB, file-backed (RssFile: the executable, libduckdb.so) up to ${r.fileMaxMb.toFixed(0)} MB`);
+    log(`RSS        min ${r.minMb.toFixed(0)} MB  avg ${r.avgMb.toFixed(0)} MB  max ${r.maxMb.toFixed(0)} MB  p99 ${r.p99Mb.toFixed(0)} MB (start ${r.firstMb.toFixed(0)} -> end ${r.lastMb.toFixed(0)}, trend ${r.slopeMbPerMinute >= 0 ? '+' : ''}${r.slopeMbPerMinute.toFixed(1)} MB/min); peak VmHWM ${usage.hwmMb.toFixed(0)} MB; private (RssAnon) up to ${r.anonMaxMb.toFixed(0)} MB, file-backed (RssFile: the executable, libduckdb.so) up to ${r.fileMaxMb.toFixed(0)} MB`);
     log(`per minute ${r.perMinute.map((m, i) => `${i + 1}: ${m.avgMb.toFixed(0)}/${m.maxMb.toFixed(0)}`).join('  ')} (MB, average/highest)`);
     log(`CPU        ${usage.cpuPercent.toFixed(2)}% of one core; threads ${usage.threads.slice(0, 5).map((t) => `${t.name} ${t.cpuPercent.toFixed(2)}%`).join(', ')}`);
     await opts.after?.(sky);

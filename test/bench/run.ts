@@ -666,7 +666,7 @@ function summarize(): SummaryRow[] {
       bench: 'binary-rss',
       what: `RSS, binary watching ${br.nodes} nodes, default intervals`,
       target: `< ${targets.binaryRssMb} MB`,
-      measured: `max ${br.usage.rss.maxMb.toFixed(0)} MB, avg ${br.usage.rss.avgMb.toFixed(0)} (${br.usage.seconds.toFixed(0)} s; RssAnon max ${br.usage.rss.anonMaxMb.toFixed(0)})`,
+      measured: `max ${br.usage.rss.maxMb.toFixed(0)} MB, p99 ${br.usage.rss.p99Mb.toFixed(0)}, avg ${br.usage.rss.avgMb.toFixed(0)} (${br.usage.seconds.toFixed(0)} s; RssAnon max ${br.usage.rss.anonMaxMb.toFixed(0)})`,
       result: verdict(br.usage.rss.maxMb < targets.binaryRssMb),
     });
     rows.push({ bench: 'binary-rss', what: 'CPU, same window', target: '-', measured: `${br.usage.cpuPercent.toFixed(2)}% core`, result: 'info' });
