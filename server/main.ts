@@ -12,7 +12,7 @@ const trimAfterMs = 5000;
 /**
  * Code run once a minute or less (maintenance, checkpoints, the UI's pages) faults back in and stays resident: after the
  * start-up trim alone, file-backed RSS climbed from 49 to 58-62 MB watching 6 nodes; trimmed every 30 s it averaged
- * 47-51 MB instead of 59-61 MB (three side-by-side runs of 6-10 minutes). A trim costs about 2 ms of CPU.
+ * 47-51 MB instead of 58-61 MB (three side-by-side runs of 6-10 minutes). A trim costs about 2 ms of CPU.
  */
 const retrimEveryMs = 30_000;
 
